@@ -1,0 +1,144 @@
+"""The metric SQL files and the one small API that runs them.
+
+Every metric of ``METRICS.md`` lives in ``reports/sql/<name>.sql`` and starts with a header::
+
+    -- name:    latency_summary
+    -- meaning: server response time of production requests over [$start, $end)
+    -- formula: mean, p50/p90/p95/p99 by linear interpolation (quantile_cont)
+    -- unit:    milliseconds
+    -- grain:   one row
+    -- time:    $start/$end are UTC instants cut in the report time zone by the caller
+    -- source:  sentry_transactions (op = 'http.server'), maintenance windows excluded
+    -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR
+
+:func:`run` binds exactly the declared parameters (values are always bound, never formatted
+into SQL) and returns a DataFrame:
+
+>>> run(con, "latency_summary", start=p.start, end=p.end, environment="production")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from reports.errors import MetricError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
+_PARAM = re.compile(r"\$(\w+)\s+(.+?)\s*(?=,\s*\$|$)")
+REQUIRED_KEYS = ("name", "meaning", "formula", "unit", "grain", "time", "source", "params")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric file: its header fields, declared parameters and SQL text."""
+
+    name: str
+    header: dict[str, str]
+    params: dict[str, str]  # name -> SQL type
+    sql: str
+
+    @property
+    def meaning(self) -> str:
+        return self.header["meaning"]
+
+    @property
+    def unit(self) -> str:
+        return self.header["unit"]
+
+
+def _parse(name: str, text: str) -> Metric:
+    header: dict[str, str] = {}
+    last = None
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        match = _HEADER.match(line)
+        if match and match.group(1) in REQUIRED_KEYS + ("note",):
+            last = match.group(1)
+            header[last] = match.group(2).strip()
+        elif last is not None:  # a continuation line of the previous key
+            header[last] += " " + line.lstrip("-").strip()
+    missing = [k for k in REQUIRED_KEYS if k not in header]
+    if missing:
+        raise MetricError(f"reports/sql/{name}.sql: header lacks {', '.join(missing)}")
+    if header["name"] != name:
+        raise MetricError(f"reports/sql/{name}.sql: header names {header['name']!r}, expected {name!r}")
+    params = {} if header["params"].strip() in ("", "none") else dict(_PARAM.findall(header["params"]))
+    used = set(re.findall(r"\$(\w+)", "\n".join(ln for ln in text.splitlines() if not ln.startswith("--"))))
+    if used != set(params):
+        raise MetricError(
+            f"reports/sql/{name}.sql: declared params {sorted(params)} differ from those used {sorted(used)}"
+        )
+    return Metric(name, header, params, text)
+
+
+@cache
+def load(name: str) -> Metric:
+    """The metric ``name`` from its SQL file."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise MetricError(f"unknown metric {name!r}")
+    file = resources.files("reports") / "sql" / f"{name}.sql"
+    if not file.is_file():
+        raise MetricError(f"unknown metric {name!r}; known: {', '.join(names())}")
+    return _parse(name, file.read_text(encoding="utf-8"))
+
+
+def names() -> list[str]:
+    """Every metric name, sorted."""
+    root = resources.files("reports") / "sql"
+    return sorted(f.name[:-4] for f in root.iterdir() if f.name.endswith(".sql") and not f.name.startswith("_"))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run metric ``name`` with exactly its declared parameters; return a DataFrame."""
+    metric = load(name)
+    missing = sorted(set(metric.params) - set(params))
+    extra = sorted(set(params) - set(metric.params))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join('$' + m for m in missing)}")
+        if extra:
+            parts.append(f"unknown {', '.join('$' + e for e in extra)}")
+        raise MetricError(f"metric {name}: {'; '.join(parts)} (it takes {', '.join(metric.params) or 'none'})")
+    body = "\n".join(ln for ln in metric.sql.splitlines() if not ln.startswith("--")).strip().rstrip(";")
+    try:
+        try:
+            return con.execute(body, params).df()
+        except duckdb.CatalogException:
+            if not install_macros(con):
+                raise
+            return con.execute(body, params).df()
+    except duckdb.Error as exc:
+        raise MetricError(f"metric {name} failed: {str(exc).splitlines()[0]}") from None
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create the shared table macros (``reports/sql/_*.sql``) on ``con``; False if all were there."""
+    root = resources.files("reports") / "sql"
+    present = {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions() WHERE macro_definition IS NOT NULL").fetchall()}
+    files = sorted((f for f in root.iterdir() if f.name.startswith("_") and f.name.endswith(".sql")), key=lambda f: f.name)
+    created = False
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        wanted = set(re.findall(r"CREATE OR REPLACE TEMP MACRO (\w+)", text))
+        if wanted - present:
+            con.execute(text)
+            created = True
+    return created
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """:func:`run` as a list of plain dicts (no pandas types), for JSON and templates."""
+    frame = run(con, name, **params)
+    records: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return records

@@ -1,0 +1,21 @@
+-- name:    deploy_impact_samples
+-- meaning: the server latency samples of each production READY deployment's before- and
+--          after-window (the same windows and source as deploy_impact), for the Mann-Whitney U test
+-- formula: per deployment: the list of sample durations in [t - W, t) and in [t, t + W), windows
+--          cut by the neighbouring production READY deployments
+-- unit:    milliseconds
+-- grain:   one row per production READY deployment in the period that has any sample, by uid
+-- time:    $start/$end are UTC instants cut in the report time zone by the caller; samples are
+--          placed by their end (Sentry `timestamp`, span end)
+-- source:  sentry_transactions (http.server) else trace_spans (SERVER), via deploy_latency
+--          (_deploy.sql); maintenance windows excluded
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $window_s DOUBLE,
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[]
+-- note:    one set-based query for every deployment of the period; the tests run in Python
+SELECT uid, any_value(source) AS latency_source,
+       coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE side = 'before'), []::DOUBLE[]) AS before_ms,
+       coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE side = 'after'), []::DOUBLE[]) AS after_ms
+FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
+    $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+GROUP BY uid
+ORDER BY uid

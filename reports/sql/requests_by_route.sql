@@ -1,0 +1,38 @@
+-- name:    requests_by_route
+-- meaning: user requests, server errors and client errors per route over [$start, $end)
+-- formula: per route: error_rate = errors / requests (errors = status >= 500 or crashed);
+--          share = route requests / all requests in scope; scaled_requests = requests x 1/sample rate
+-- unit:    counts; error_rate and share as fractions
+-- grain:   one row per route (Vercel route pattern, else path without query; Sentry transaction
+--          name), most errors first, then most requests
+-- time:    $start/$end are UTC instants cut in the report time zone by the caller
+-- source:  vercel_requests, else sentry_transactions (op = 'http.server') when the environment has
+--          no Vercel request in the period (requests_samples in _requests.sql); maintenance excluded
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
+--          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE
+-- note:    one source for the whole period (see requests_summary); client_errors = 4xx not counted
+--          as errors; a request without a route forms the NULL route row
+WITH s AS (
+    SELECT * FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
+        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, NULL::VARCHAR)
+),
+per_route AS (
+    SELECT route,
+           any_value(source) AS source,
+           bool_or(is_api) AS is_api,
+           count(*) AS requests,
+           count(*) FILTER (WHERE is_error) AS errors,
+           count(*) FILTER (WHERE is_client_error) AS client_errors,
+           count(*) FILTER (WHERE status_class = '4xx') AS status_4xx,
+           count(*) FILTER (WHERE status_class = '5xx') AS status_5xx,
+           count(*) FILTER (WHERE crashed) AS crashed,
+           sum(weight) AS scaled_requests
+    FROM s
+    GROUP BY route
+)
+SELECT route, requests, errors, errors / requests AS error_rate, client_errors, status_4xx, status_5xx,
+       crashed, requests / sum(requests) OVER () AS share, scaled_requests, is_api, source
+FROM per_route
+ORDER BY errors DESC, requests DESC, route NULLS LAST

@@ -1,0 +1,108 @@
+-- name:    vitals_p75
+-- meaning: Core Web Vitals field data at p75 per metric over [$start, $end), overall or split by
+--          device type or by route ($group_by = 'none' | 'device' | 'route')
+-- formula: p75 = quantile_cont(value, 0.75) over the period's samples; rating of the p75 by Google's
+--          thresholds (good <= good_max, needs improvement <= ni_max, else poor): LCP 2500/4000 ms,
+--          INP 200/500 ms, CLS 0.1/0.25, FCP 1800/3000 ms, TTFB 800/1800 ms, FID 100/300 ms;
+--          share_good/share_ni/share_poor = samples rated so / samples
+-- unit:    milliseconds (CLS unitless); shares as fractions
+-- grain:   'none': one row per metric (all six, samples = 0 and NULL p75 / rating 'no_data' when a
+--          metric has no samples); 'device' / 'route': one row per metric and group with samples
+-- time:    $start/$end are UTC instants cut in the report time zone by the caller; a sample is placed
+--          by its timestamp (Speed Insights) or the transaction's end (Sentry)
+-- source:  speed_insights, else sentry_transactions (op = 'pageload') measurements; config maintenance windows
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $group_by VARCHAR, $sentry_sample_rate DOUBLE
+-- note:    the source is chosen once per period and environment (before the route filter and the
+--          maintenance exclusion), so every split uses the same source as the overall figure:
+--          Speed Insights when it holds any sample of $environment in the period, else Sentry pageloads.
+--          Only rows of $environment count ($environment NULL = all). Device type: Speed Insights deviceType
+--          lower-cased; for Sentry the `device` tag when it is mobile/desktop/tablet, else mobile for
+--          iOS/iPadOS/Android and desktop for Windows/macOS/Linux/Chrome OS (`os.name` tag), else
+--          'unknown'. Route: Speed Insights route, else its path without query; Sentry: the
+--          transaction name. `samples` is the number of measurements (unscaled: it is the basis of
+--          the percentile); `sampled` says the Sentry pageloads were sampled (rate carried by the
+--          event, else $sentry_sample_rate, below 1). Lab (Lighthouse) data is never used here.
+WITH maint AS (
+    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
+),
+thresholds AS (
+    SELECT metric, ord, CAST(good_max AS DOUBLE) AS good_max, CAST(ni_max AS DOUBLE) AS ni_max
+    FROM (VALUES ('LCP', 1, 2500, 4000), ('INP', 2, 200, 500), ('CLS', 3, 0.1, 0.25),
+                 ('FCP', 4, 1800, 3000), ('TTFB', 5, 800, 1800), ('FID', 6, 100, 300)) AS t(metric, ord, good_max, ni_max)
+),
+si AS (
+    SELECT ts, upper(trim(metric)) AS metric, value, CAST(NULL AS DOUBLE) AS sample_rate,
+           coalesce(nullif(lower(trim(device_type)), ''), 'unknown') AS device_type,
+           coalesce(nullif(route, ''), nullif(regexp_replace(path, '[?#].*$', ''), '')) AS route
+    FROM speed_insights
+    WHERE ts >= $start AND ts < $end AND ($environment::VARCHAR IS NULL OR environment = $environment)
+),
+pageloads AS (
+    SELECT ts, lcp AS "LCP", inp AS "INP", cls AS "CLS", fcp AS "FCP", ttfb AS "TTFB", fid AS "FID",
+           coalesce(sample_rate, $sentry_sample_rate) AS sample_rate,
+           coalesce(
+               CASE WHEN lower(json_extract_string(tags, '$.device')) IN ('mobile', 'desktop', 'tablet')
+                    THEN lower(json_extract_string(tags, '$.device')) END,
+               CASE WHEN json_extract_string(tags, '$."os.name"') IN ('iOS', 'iPadOS', 'Android') THEN 'mobile'
+                    WHEN json_extract_string(tags, '$."os.name"') IN ('Windows', 'Mac OS X', 'macOS', 'Linux',
+                                                                      'Chrome OS', 'ChromeOS', 'Ubuntu')
+                    THEN 'desktop' END,
+               'unknown') AS device_type,
+           transaction AS route
+    FROM sentry_transactions
+    WHERE op = 'pageload' AND ts >= $start AND ts < $end AND ($environment::VARCHAR IS NULL OR environment = $environment)
+      AND NOT EXISTS (SELECT 1 FROM si)
+),
+pl AS (
+    UNPIVOT pageloads ON "LCP", "INP", "CLS", "FCP", "TTFB", "FID" INTO NAME metric VALUE value
+),
+chosen AS (
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM si) THEN 'speed_insights'
+                WHEN EXISTS (SELECT 1 FROM pl) THEN 'sentry_pageloads' END AS source,
+           coalesce((SELECT bool_or(sample_rate < 1) FROM pl), false) AS sampled
+),
+samples AS (
+    SELECT ts, metric, value, device_type, route FROM si
+    UNION ALL
+    SELECT ts, metric, value, device_type, route FROM pl
+),
+kept AS (
+    SELECT s.*, t.good_max, t.ni_max
+    FROM samples s
+    JOIN thresholds t ON t.metric = s.metric
+    WHERE isfinite(s.value)
+      AND ($route IS NULL OR s.route = $route)
+      AND NOT EXISTS (SELECT 1 FROM maint m WHERE s.ts >= m.s AND s.ts < m.e)
+),
+grouped AS (
+    SELECT metric,
+           CASE WHEN $group_by = 'device' THEN device_type END AS device_type,
+           CASE WHEN $group_by = 'route' THEN route END AS route,
+           count(*) AS samples,
+           quantile_cont(value, 0.75) AS p75,
+           count(*) FILTER (WHERE value <= good_max) AS n_good,
+           count(*) FILTER (WHERE value > good_max AND value <= ni_max) AS n_ni,
+           count(*) FILTER (WHERE value > ni_max) AS n_poor
+    FROM kept
+    GROUP BY ALL
+)
+SELECT t.metric, g.device_type, g.route,
+       coalesce(g.samples, 0) AS samples,
+       g.p75,
+       CASE WHEN $group_by NOT IN ('none', 'device', 'route')
+                THEN error('vitals_p75: $group_by must be none, device or route')
+            WHEN g.p75 IS NULL THEN 'no_data'
+            WHEN g.p75 <= t.good_max THEN 'good'
+            WHEN g.p75 <= t.ni_max THEN 'needs_improvement'
+            ELSE 'poor' END AS rating,
+       g.n_good / g.samples AS share_good,
+       g.n_ni / g.samples AS share_ni,
+       g.n_poor / g.samples AS share_poor,
+       t.good_max, t.ni_max,
+       c.source, c.sampled
+FROM thresholds t
+LEFT JOIN grouped g ON g.metric = t.metric
+CROSS JOIN chosen c
+WHERE g.metric IS NOT NULL OR $group_by = 'none'
+ORDER BY t.ord, g.device_type, g.route
