@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DB ?= data/warehouse.duckdb
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test env demo lint typecheck pytest bench clean
+.PHONY: run test env system demo lint typecheck pytest bench clean notebooks
 
 # the environment: a venv with the package (editable) and the test tools
 $(BIN)/python:
@@ -20,6 +20,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 env: $(VENV)/.installed
 
+# system packages (Chromium, a Korean font, poppler, pango): see scripts/install-system-deps.sh
+system:
+	@bash scripts/install-system-deps.sh
+
 # demo data: generated once; `make demo` regenerates and reloads
 $(DB): | $(VENV)/.installed
 	$(BIN)/reports --db $(DB) demo
@@ -27,10 +31,19 @@ $(DB): | $(VENV)/.installed
 demo: env
 	$(BIN)/reports --db $(DB) demo
 
-run: env $(DB)
+run: env system $(DB)
 	@echo
 	@echo "Demo warehouse ready at $(DB). What it holds:"
 	$(BIN)/reports --db $(DB) status
+
+# analyst notebooks: JupyterLab on notebooks/ against the demo warehouse, on 127.0.0.1 without a
+# browser (open the URL it prints); NOTEBOOK_PORT picks the port (default 8888)
+notebooks: env $(DB)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,notebooks]'
+	REPORTS_DB="$(abspath $(DB))" REPORTS_CONFIG="$(CURDIR)/reports.toml" \
+		$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$${NOTEBOOK_PORT:-8888} --ServerApp.open_browser=False \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lint: env
 	$(BIN)/ruff check reports tests bench
@@ -38,10 +51,10 @@ lint: env
 typecheck: env
 	$(BIN)/mypy
 
-pytest: env
+pytest: env system
 	$(BIN)/pytest -q
 
-test: env
+test: env system
 	$(BIN)/ruff check reports tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q

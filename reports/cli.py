@@ -301,6 +301,46 @@ def _sla_table(result: dict[str, Any]) -> Table:
 
 
 @cli.command()
+@click.option("--month", metavar="YYYY-MM", help="The month (default: the last complete month).")
+@click.option("--lang", type=click.Choice(["ko", "en"]), help="Report language (default: the config's).")
+@click.option("-o", "--output", metavar="FILE.pdf", type=click.Path(), help="Where to write the PDF.")
+@click.pass_obj
+def report(settings: Settings, month: str | None, lang: str | None, output: str | None) -> None:
+    """Write the month's SLA report as a PDF (Korean or English)."""
+    from reports import periods
+    from reports import report as report_mod
+
+    config = settings.config
+    period = periods.month(month, config.report.timezone) if month else periods.last_complete_month(config.report.timezone)
+    language = lang or config.report.language
+    target = Path(output or f"sla-report-{period.label}-{language}.pdf")
+    con = warehouse.open_reader(settings.db)
+    try:
+        written = report_mod.render_pdf(con, config, period, language, target)
+    finally:
+        con.close()
+    out.print(f"Wrote {written}", markup=False)
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.pass_obj
+def serve(settings: Settings, port: int, host: str) -> None:
+    """Start the Streamlit app on the configured warehouse."""
+    import subprocess
+
+    settings.config  # noqa: B018 - fail on a bad config before starting a server
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    env = {**os.environ, "REPORTS_DB": str(Path(settings.db).resolve())}
+    if settings._config_path:
+        env["REPORTS_CONFIG"] = str(Path(settings._config_path).resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+               "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(command, env=env))
+
+
+@cli.command()
 @click.option("--months", default=3, show_default=True, type=click.IntRange(1, 36))
 @click.option("--seed", default=7, show_default=True, type=int)
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 1000))

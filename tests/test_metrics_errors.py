@@ -253,7 +253,7 @@ def test_frontend_rate_per_local_day_and_without_pageloads(con):
 
 # --- properties --------------------------------------------------------------------------------
 
-_events = st.lists(st.tuples(st.integers(min_value=0, max_value=40 * 24 * 60), st.sampled_from([True, False, None]),
+_events = st.lists(st.tuples(st.integers(min_value=0, max_value=40 * 24 * 60 - 1), st.sampled_from([True, False, None]),
                              st.sampled_from(["javascript", "node"]), st.sampled_from(["production", "preview"])),
                    max_size=40)
 

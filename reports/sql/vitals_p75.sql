@@ -27,45 +27,14 @@ WITH maint AS (
     SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
 ),
 thresholds AS (
-    SELECT metric, ord, CAST(good_max AS DOUBLE) AS good_max, CAST(ni_max AS DOUBLE) AS ni_max
-    FROM (VALUES ('LCP', 1, 2500, 4000), ('INP', 2, 200, 500), ('CLS', 3, 0.1, 0.25),
-                 ('FCP', 4, 1800, 3000), ('TTFB', 5, 800, 1800), ('FID', 6, 100, 300)) AS t(metric, ord, good_max, ni_max)
-),
-si AS (
-    SELECT ts, upper(trim(metric)) AS metric, value, CAST(NULL AS DOUBLE) AS sample_rate,
-           coalesce(nullif(lower(trim(device_type)), ''), 'unknown') AS device_type,
-           coalesce(nullif(route, ''), nullif(regexp_replace(path, '[?#].*$', ''), '')) AS route
-    FROM speed_insights
-    WHERE ts >= $start AND ts < $end AND ($environment::VARCHAR IS NULL OR environment = $environment)
-),
-pageloads AS (
-    SELECT ts, lcp AS "LCP", inp AS "INP", cls AS "CLS", fcp AS "FCP", ttfb AS "TTFB", fid AS "FID",
-           coalesce(sample_rate, $sentry_sample_rate) AS sample_rate,
-           coalesce(
-               CASE WHEN lower(json_extract_string(tags, '$.device')) IN ('mobile', 'desktop', 'tablet')
-                    THEN lower(json_extract_string(tags, '$.device')) END,
-               CASE WHEN json_extract_string(tags, '$."os.name"') IN ('iOS', 'iPadOS', 'Android') THEN 'mobile'
-                    WHEN json_extract_string(tags, '$."os.name"') IN ('Windows', 'Mac OS X', 'macOS', 'Linux',
-                                                                      'Chrome OS', 'ChromeOS', 'Ubuntu')
-                    THEN 'desktop' END,
-               'unknown') AS device_type,
-           transaction AS route
-    FROM sentry_transactions
-    WHERE op = 'pageload' AND ts >= $start AND ts < $end AND ($environment::VARCHAR IS NULL OR environment = $environment)
-      AND NOT EXISTS (SELECT 1 FROM si)
-),
-pl AS (
-    UNPIVOT pageloads ON "LCP", "INP", "CLS", "FCP", "TTFB", "FID" INTO NAME metric VALUE value
-),
-chosen AS (
-    SELECT CASE WHEN EXISTS (SELECT 1 FROM si) THEN 'speed_insights'
-                WHEN EXISTS (SELECT 1 FROM pl) THEN 'sentry_pageloads' END AS source,
-           coalesce((SELECT bool_or(sample_rate < 1) FROM pl), false) AS sampled
+    SELECT * FROM vitals_thresholds()
 ),
 samples AS (
-    SELECT ts, metric, value, device_type, route FROM si
-    UNION ALL
-    SELECT ts, metric, value, device_type, route FROM pl
+    SELECT * FROM vitals_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+                                 $sentry_sample_rate::DOUBLE)
+),
+chosen AS (
+    SELECT any_value(source) AS source, coalesce(any_value(sampled), false) AS sampled FROM samples
 ),
 kept AS (
     SELECT s.*, t.good_max, t.ni_max
