@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/warehouse.duckdb
+PORT ?= 8501
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test env system demo lint typecheck pytest bench clean notebooks
@@ -35,6 +36,8 @@ run: env system $(DB)
 	@echo
 	@echo "Demo warehouse ready at $(DB). What it holds:"
 	$(BIN)/reports --db $(DB) status
+	@echo "Starting the app on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	$(BIN)/reports --db $(DB) serve --port $(PORT)
 
 # analyst notebooks: JupyterLab on notebooks/ against the demo warehouse, on 127.0.0.1 without a
 # browser (open the URL it prints); NOTEBOOK_PORT picks the port (default 8888)

@@ -149,6 +149,17 @@ def _records(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None) -> pd.Data
     return pd.DataFrame(list(data))
 
 
+def _time_axis(lang: Lang) -> dict[str, Any]:
+    """Date tick labels in the language (plotly's own are English)."""
+    if lang != "ko":
+        return {}
+    return {"tickformatstops": [
+        {"dtickrange": [None, 43_200_000], "value": "%-m월 %-d일 %H:%M"},
+        {"dtickrange": [43_200_000, "M1"], "value": "%-m월 %-d일"},
+        {"dtickrange": ["M1", None], "value": "%Y년 %-m월"},
+    ]}
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
 
@@ -377,7 +388,7 @@ def incident_timeline(incidents: pd.DataFrame, start: datetime, end: datetime, l
         fig.add_vrect(x0=max(a, lo), x1=min(b, hi), fillcolor=STATUS_COLORS["no_data"], opacity=0.25, line_width=0,
                       annotation_text=t("maintenance", lang), annotation_position="top left",
                       annotation_font_size=10)
-    fig.update_xaxes(range=[lo, hi], title=f"{t('time', lang)} ({tz})")
+    fig.update_xaxes(range=[lo, hi], title=f"{t('time', lang)} ({tz})", **_time_axis(lang))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rows)) if rows else None, title=None)
     return _base(fig, title, max(height, 120 + 44 * len(rows)), legend=False)
 
@@ -431,7 +442,7 @@ def burn_down(frame: pd.DataFrame, objective: str, lang: Lang, height: int = 320
     fig.add_hline(y=0, line={"color": STATUS_COLORS["missed"], "width": 1})
     fig.update_yaxes(tickformat=".0%", title=t("budget_remaining", lang),
                      range=[min(-0.05, float(remaining.min()) - 0.05), 1.05])
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     return _base(fig, title, height)
 
 
@@ -457,7 +468,7 @@ def latency_daily(daily: pd.DataFrame, target_ms: float | None, lang: Lang, heig
     if target_ms:
         _hline(fig, float(target_ms), f"{t('target', lang)} ({t('mean', lang)}) {float(target_ms):,.0f} ms")
     fig.update_yaxes(title=t("ms", lang), rangemode="tozero")
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     return _base(fig, title, height)
 
 
@@ -537,10 +548,11 @@ def error_rate_trend(trend: pd.DataFrame, target: float | None, lang: Lang, grai
         fig.add_trace(go.Scatter(x=[x.min(), x.max()], y=[float(target)] * 2, mode="lines", hoverinfo="skip",
                                  name=f"{t('target', lang)} {float(target):.2%}",
                                  line={"color": SERIES["target"], "dash": "dash", "width": 1.5}), secondary_y=True)
-    fig.update_yaxes(title=t("requests", lang), showgrid=False, rangemode="tozero", side="right", secondary_y=False)
-    fig.update_yaxes(title=t("error_rate_pct", lang), tickformat=".1%", range=[0, top], side="left",
-                     secondary_y=True)
-    fig.update_xaxes(title=t("hour" if grain == "hour" else "day", lang))
+    fig.update_yaxes(title=t("requests", lang), showgrid=False, rangemode="tozero", side="right", secondary_y=False,
+                     tickmode="auto", nticks=5)
+    fig.update_yaxes(title=t("error_rate_pct", lang), tickformat=".2~%", range=[0, top], side="left",
+                     secondary_y=True, tickmode="auto", nticks=6, showgrid=True)
+    fig.update_xaxes(title=t("hour" if grain == "hour" else "day", lang), **_time_axis(lang))
     fig.update_layout(barmode="overlay")
     return _base(fig, title, height)
 
@@ -602,7 +614,7 @@ def rate_daily(daily: Iterable[Mapping[str, Any]] | pd.DataFrame, title: str, la
                                line={"color": SERIES["errors"]}, marker={"size": 4},
                                hovertemplate="%{x|%Y-%m-%d}: %{y:.3%}<extra></extra>"))
     fig.update_yaxes(title=t("error_rate_pct", lang), tickformat=".2%", rangemode="tozero")
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     return _base(fig, title, height, legend=False)
 
 
@@ -733,7 +745,7 @@ def vitals_daily(frame: pd.DataFrame, metric: str, lang: Lang, height: int = 300
     _hline(fig, good, f"{t('good', lang)} ≤ {_fmt_vital(metric, good)}")
     fig.update_yaxes(title=f"p75{' (ms)' if metric.upper() != 'CLS' else ''}", rangemode="tozero",
                      range=[0, max(ni, float(data["p75"].max()) * 1.1)])
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     return _base(fig, title, height, legend=False)
 
 
@@ -761,7 +773,7 @@ def lighthouse_trend(frame: pd.DataFrame, lang: Lang, metric: str = "performance
         fig.update_yaxes(range=[0, 100], title=t("score", lang))
     else:
         fig.update_yaxes(title="" if metric == "cls" else t("ms", lang), rangemode="tozero")
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     fig = _base(fig, title, height)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"},
                       margin={"b": 90})
@@ -803,7 +815,7 @@ def deployment_timeline(timeline: pd.DataFrame, lang: Lang, tz: str, impact: pd.
             hoverinfo="text"))
     if start is not None and end is not None:
         fig.update_xaxes(range=[_local([start], tz)[0], _local([end], tz)[0]])
-    fig.update_xaxes(title=f"{t('time', lang)} ({tz})")
+    fig.update_xaxes(title=f"{t('time', lang)} ({tz})", **_time_axis(lang))
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(reversed(envs)))
     return _base(fig, title, max(height, 120 + 50 * len(envs)), legend=False)
 
@@ -865,7 +877,7 @@ def audit_activity(activity: pd.DataFrame, lang: Lang, top: int = 6, height: int
                              marker={"size": 4}))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title=t("entries", lang))
-    fig.update_xaxes(title=t("day", lang))
+    fig.update_xaxes(title=t("day", lang), **_time_axis(lang))
     fig = _base(fig, title, height)
     fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left",
                               "traceorder": "normal"}, margin={"r": 150})
