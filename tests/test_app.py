@@ -443,7 +443,7 @@ def test_reports_page_generates_a_pdf(app_env: Path, monkeypatch: pytest.MonkeyP
     at.run()
     assert_clean(at)
     assert calls == [(MONTH, "en", 42)]
-    assert any(b.proto.label == "Download PDF" for b in at.get("download_button"))
+    assert any(b.proto.label == f"Download PDF (sla-{MONTH}-en.pdf)" for b in at.get("download_button"))
 
 
 # -- formula-safe exports ---------------------------------------------------------------------
@@ -499,3 +499,18 @@ def test_month_options_cover_the_data_newest_first() -> None:
     assert month_options((date(2026, 8, 3), date(2026, 10, 31)), TZ) == ["2026-10", "2026-09", "2026-08"]
     empty = month_options(None, TZ, now=datetime(2026, 11, 26, tzinfo=UTC))
     assert empty[0] == "2026-10" and len(empty) == 12
+
+
+def test_authenticate_checks_bcrypt_hashes_and_roles() -> None:
+    from reports.ui import auth
+
+    good = bcrypt.hashpw(b"s3cret", bcrypt.gensalt(rounds=4)).decode()
+    users = {"ada": {"password_hash": good, "role": "admin"}, "bob": {"password_hash": good, "role": "owner"},
+             "eve": {"password_hash": "s3cret", "role": "admin"}, "kim": {"password_hash": good}}
+    assert auth.authenticate("ada", "s3cret", users) == access.Viewer("ada", "admin")
+    assert auth.authenticate(" ada ", "s3cret", users) == access.Viewer("ada", "admin")
+    assert auth.authenticate("ada", "S3cret", users) is None
+    assert auth.authenticate("nobody", "s3cret", users) is None
+    assert auth.authenticate("bob", "s3cret", users) is None, "an unknown role never logs in"
+    assert auth.authenticate("eve", "s3cret", users) is None, "a plain-text 'hash' never matches"
+    assert auth.authenticate("kim", "s3cret", users) == access.Viewer("kim", "viewer"), "no role: the least"

@@ -4,7 +4,7 @@ The server runs against the fixture warehouse of ``test_app.py`` with logins con
 temporary ``secrets.toml`` (``--secrets.files``, so a developer's own secrets are never read) and a
 temporary ``HOME``. The tests log in, visit every page through the sidebar navigation, check that
 no page shows an exception or an error, and save a screenshot of each page under the test's temp
-folder (set ``APP_SHOTS_DIR`` to keep copies elsewhere). The server is stopped at the end.
+folder (set ``APP_SHOTS_DIR`` to keep full-length copies elsewhere). The server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -111,22 +111,23 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             shutil.copy(png, Path(keep) / png.name)
 
 
-def settle(page: object, timeout_s: float = 120) -> None:
-    """Wait until the script run is over: no running indicator, no stale elements, plots drawn, DOM still."""
+def run_number(page: object) -> int:
+    """The number of the last finished script run (the app draws a marker with it last)."""
+    value = page.evaluate(
+        "() => { const m = document.querySelector('span.reports-run-done'); return m ? Number(m.dataset.run) : 0; }")
+    return int(value or 0)
+
+
+def wait_for_run(page: object, after: int, timeout_s: float = 120) -> None:
+    """Wait until a run later than ``after`` has finished and every plotly chart is drawn."""
     deadline = time.monotonic() + timeout_s
-    quiet, last = 0, -1
     while time.monotonic() < deadline:
-        count = page.evaluate("() => document.querySelectorAll('[data-testid=\"stMain\"] *').length")
-        charts = page.locator('[data-testid="stPlotlyChart"]').count()
-        drawn = page.locator('[data-testid="stPlotlyChart"] .main-svg').count()
-        busy = (page.locator('[data-testid="stStatusWidget"]').count()
-                + page.locator('[data-stale="true"]').count() + (charts > 0 and drawn < charts))
-        quiet = quiet + 1 if (not busy and count == last) else 0
-        last = count
-        if quiet >= 3:
+        if run_number(page) > after and page.evaluate(
+                "() => Array.from(document.querySelectorAll('[data-testid=\"stPlotlyChart\"]'))"
+                ".every(c => c.querySelector('.main-svg'))"):
             return
-        time.sleep(0.3)
-    raise AssertionError("the page did not finish rendering")
+        time.sleep(0.2)
+    raise AssertionError(f"no script run after #{after} finished within {timeout_s:.0f} s")
 
 
 def assert_no_errors(page: object, where: str) -> None:
@@ -137,7 +138,10 @@ def assert_no_errors(page: object, where: str) -> None:
 
 
 def screenshot(page: object, path: Path) -> None:
-    """The whole scrolling main area (Streamlit scrolls inside it, so grow the viewport first)."""
+    """The viewport; with ``APP_SHOTS_DIR`` set, the whole scrolling main area (slower: it grows the viewport)."""
+    if not os.environ.get("APP_SHOTS_DIR"):
+        page.screenshot(path=str(path))
+        return
     height = page.evaluate(
         "() => Math.max(...Array.from(document.querySelectorAll('[data-testid=\"stMain\"] *')).map(e => e.scrollHeight))")
     page.set_viewport_size({"width": 1440, "height": min(max(int(height), 900), 8000)})
@@ -160,18 +164,18 @@ def logged_in(browser: object, server: str, name: str, path: str = "/?month=2026
     try:
         page.goto(f"{server}{path}")
         log_in(page, name, PASSWORDS[name][1])
-        page.get_by_role("heading", name=title, level=1).wait_for(timeout=120_000)
-        settle(page)
+        wait_for_run(page, 0)
+        page.get_by_role("heading", name=title, level=1).wait_for(timeout=10_000)
         yield page
     finally:
         context.close()
 
 
 def go_to(page: object, slug: str) -> None:
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    nav.get_by_role("link", name=EN_TITLES[slug], exact=True).click()
-    page.get_by_role("heading", name=EN_TITLES[slug], level=1).wait_for(timeout=120_000)
-    settle(page)
+    before = run_number(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=EN_TITLES[slug], exact=True).click()
+    wait_for_run(page, before)
+    page.get_by_role("heading", name=EN_TITLES[slug], level=1).wait_for(timeout=10_000)
 
 
 def test_admin_logs_in_and_every_page_renders(server: str, browser: object, shots: Path) -> None:
@@ -200,8 +204,8 @@ def test_viewer_sees_aggregates_only(server: str, browser: object, shots: Path) 
         page.get_by_text("The user name or password is not correct.").wait_for(timeout=60_000)
         assert page.locator('[data-testid="stMetric"]').count() == 0
         log_in(page, "vera", PASSWORDS["vera"][1])
-        page.get_by_role("heading", name="Audit log", level=1).wait_for(timeout=120_000)
-        settle(page)
+        wait_for_run(page, 0)
+        page.get_by_role("heading", name="Audit log", level=1).wait_for(timeout=10_000)
         assert_no_errors(page, "audit")
         assert "month=2026-10" in page.url
         text = page.locator('[data-testid="stMain"]').inner_text()

@@ -352,10 +352,3 @@ def data_span(key: Key, timezone: str) -> tuple[date, date] | None:
         return stamp.tz_convert(zone).date()
 
     return min(local_day(v) for v in firsts), max(local_day(v) for v in lasts)
-
-
-def has_rows(tables: pd.DataFrame, *names: str) -> bool:
-    """Whether any of the named tables holds rows (from ``ledger.tables``)."""
-    if tables is None or tables.empty:
-        return False
-    return bool(tables.loc[tables["table"].isin(names), "rows"].sum() > 0)

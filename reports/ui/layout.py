@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from reports import access
-from reports.charts import RATING_COLORS, STATUS_COLORS
+from reports.charts import STATUS_COLORS
 from reports.errors import ConfigError, ReportsError, WarehouseError
 from reports.i18n import Lang, fmt_date, fmt_month
 from reports.ui import data, exports
@@ -27,7 +27,7 @@ _TILE_CSS = "\n".join(
 CSS = f"""
 <style>
 .block-container {{padding: 2.2rem 2.5rem 3rem 2.5rem; max-width: 1500px;}}
-[data-testid="stMetricValue"] {{font-size: 1.55rem;}}
+[data-testid="stMetricValue"] {{font-size: 1.4rem;}}
 {_TILE_CSS}
 div[class*="st-key-tile-"] [data-testid="stMetricValue"] {{font-size: 1.9rem;}}
 [data-testid="stSidebar"] [data-testid="stMarkdownContainer"] p {{margin-bottom: 0.2rem;}}
@@ -176,7 +176,3 @@ def retry_button(lang: Lang, key: str) -> None:
     if st.button(t("retry", lang), key=key, icon=":material/refresh:"):
         data.clear()
         st.rerun()
-
-
-def rating_color(rating: str) -> str:
-    return RATING_COLORS.get(rating, RATING_COLORS["no_data"])

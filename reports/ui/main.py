@@ -117,8 +117,16 @@ def _frame_and_page(page: StreamlitPage, pages: list[StreamlitPage], db: str, co
                 layout.retry_button(lang, "retry-span")
             if viewer.can(access.UPLOAD):
                 st.page_link(pages[-1], label=t("go_to_data", lang), icon=":material/upload:")
-            return
-        page.run()
+        else:
+            page.run()
+    _run_marker()
+
+
+def _run_marker() -> None:
+    """An invisible marker with this session's run number, drawn last: a browser can wait for it."""
+    number = int(st.session_state.get("_run_number", 0)) + 1
+    st.session_state["_run_number"] = number
+    st.html(f'<span class="reports-run-done" data-run="{number}" hidden></span>')
 
 
 def _data_caption(db: str, lang: Lang, error: Exception | None, tz: str) -> None:

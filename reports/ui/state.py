@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -261,7 +260,3 @@ def sync_url(filters: Filters, lang: Lang) -> None:
     current = {k: (v[-1] if isinstance(v, list) else v) for k, v in st.query_params.to_dict().items()}
     if current != wanted:
         st.query_params.from_dict(wanted)
-
-
-def local_today(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()

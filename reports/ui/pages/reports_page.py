@@ -117,7 +117,8 @@ def pdf_section(ctx: Context, month: str, lang: Lang) -> None:
                 return
     saved = st.session_state.get("_pdf")
     if saved and saved[0] == wanted:
-        st.download_button(ctx.t("download_pdf"), saved[1], file_name=f"sla-{month}-{lang}.pdf",
+        st.download_button(f"{ctx.t('download_pdf')} (sla-{month}-{lang}.pdf)", saved[1],
+                           file_name=f"sla-{month}-{lang}.pdf",
                            mime="application/pdf", key="download_pdf", icon=":material/download:",
                            on_click="ignore")
 
