@@ -105,6 +105,17 @@ class AuditSettings(_Strict):
     ]
 
 
+# The sources an objective may be pinned to (``source = "..."``); without one, the first available.
+OBJECTIVE_SOURCES: dict[str, tuple[str, ...]] = {
+    "uptime": ("probes",),
+    "error_rate": ("vercel_logs", "sentry_transactions"),
+    "mean_response_ms": ("sentry_transactions", "trace_spans"),
+    "lcp_p75_ms": ("speed_insights", "sentry_pageloads"),
+    "inp_p75_ms": ("speed_insights", "sentry_pageloads"),
+    "cls_p75": ("speed_insights", "sentry_pageloads"),
+}
+
+
 def _default_objectives() -> dict[str, Objective]:
     return {
         "uptime": Objective(target=0.995),
@@ -131,7 +142,24 @@ class Config(_Strict):
     def _merge_defaults(cls, value: dict[str, Objective]) -> dict[str, Objective]:
         merged = _default_objectives()
         merged.update(value)
+        for oid, objective in merged.items():
+            allowed = OBJECTIVE_SOURCES.get(oid)
+            if objective.source is not None and allowed is not None and objective.source not in allowed:
+                raise ValueError(f"objectives.{oid}.source must be one of {', '.join(allowed)}, "
+                                 f"got {objective.source!r}")
+        vitals = {o.source for k, o in merged.items() if k in ("lcp_p75_ms", "inp_p75_ms", "cls_p75") and o.source}
+        if len(vitals) > 1:
+            raise ValueError("the Web Vitals objectives (lcp_p75_ms, inp_p75_ms, cls_p75) must name the same "
+                             f"source, got {', '.join(sorted(vitals))}")
         return merged
+
+    def objective_source(self, *ids: str) -> str | None:
+        """The source the first of ``ids`` that is configured pins, else None (first available)."""
+        for oid in ids:
+            objective = self.objectives.get(oid)
+            if objective is not None and objective.source:
+                return objective.source
+        return None
 
     @property
     def zone(self) -> ZoneInfo:

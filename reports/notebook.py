@@ -234,7 +234,8 @@ class Warehouse:
         (``$start``, ``$end``, ``$tz``, ``$environment``, ``$maintenance``, ...) are bound too::
 
             wh.sql("SELECT route, max(duration_ms) AS worst FROM latency_samples($start, $end, "
-                   "$environment, NULL, $maintenance, $sentry_sample_rate) GROUP BY route", scope="2026-10")
+                   "$environment, NULL, $maintenance, $sentry_sample_rate, $latency_source) GROUP BY route",
+                   scope="2026-10")
         """
         import duckdb
 
@@ -327,6 +328,7 @@ class Warehouse:
         return self.sql(
             "SELECT source, ts, route, duration_ms, weight FROM latency_samples($start::TIMESTAMPTZ, "
             "$end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR, "
-            "$maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE) ORDER BY ts",
+            "$maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE, "
+            "$latency_source::VARCHAR) ORDER BY ts",
             scope=chosen,
         )

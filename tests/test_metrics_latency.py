@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -230,6 +231,20 @@ def test_histogram_bins_match_a_bisect_reference(con):
     assert frame["bin_end_ms"].iloc[-1] != frame["bin_end_ms"].iloc[-1]  # open last bin
     assert frame["cumulative_share"].iloc[-1] == pytest.approx(1.0)
     assert frame["share"].sum() == pytest.approx(1.0)
+
+
+def test_histogram_is_exact_next_to_every_edge(con):
+    # the SQL counts half-millisecond groups: values a hair either side of each edge must still land
+    # in the bin bisect puts them in
+    rng = random.Random(7)
+    durations = [e + d for e in EDGES for d in (-1e-9, 0.0, 1e-9, -0.25, 0.26)]
+    durations += [rng.uniform(0, 120_000) for _ in range(300)] + [rng.lognormvariate(5, 1.5) for _ in range(300)]
+    add_transactions(con, [(at(i % 3000), d, "GET /") for i, d in enumerate(durations)])
+    frame = latency.histogram(con, scope_for(at(0), at(3600)))
+    expected = [0] * len(EDGES)
+    for d in durations:
+        expected[bisect.bisect_right(EDGES, max(d, 0.0)) - 1] += 1
+    assert list(frame["count"]) == expected
 
 
 def test_db_spans_per_description_top_n_by_total_exclusive_time(con):

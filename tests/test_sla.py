@@ -126,6 +126,39 @@ def test_unknown_objective_is_a_config_error():
         sla.check_objectives(parse_config({"objectives": {"apdex": {"target": 0.9}}}))
 
 
+def test_a_pinned_source_is_used_even_when_the_first_choice_has_data(con):
+    start = OCT.start + timedelta(days=3)
+    add_requests(con, start, 400, errors=1)  # Vercel: 1 error in 400
+    durations = [100.0, 200.0, 300.0, 400.0]
+    add_transactions(con, start, durations)  # Sentry: http.server transactions, status ok
+    con.execute("UPDATE sentry_transactions SET http_status = 500 WHERE duration_ms = 100")
+    con.execute(
+        "INSERT INTO trace_spans (trace_id, span_id, name, kind, start_ts, end_ts, duration_ms, environment, file_id) "
+        "VALUES ('t', 's', 'GET /api/x', 'SERVER', ?, ?, 1000, 'production', 1)",
+        [start, start + timedelta(seconds=1)],
+    )
+    auto = {o["id"]: o for o in sla.objectives(con, Scope.of(config(), OCT))}
+    assert (auto["error_rate"]["source"], auto["error_rate"]["samples"]) == ("vercel_logs", 400)
+    assert (auto["mean_response_ms"]["source"], auto["mean_response_ms"]["actual"]) == ("sentry_transactions", 250.0)
+    pinned = parse_config({"monitors": {"health": {"interval_s": 60}},
+                           "objectives": {"error_rate": {"target": 0.005, "source": "sentry_transactions"},
+                                          "mean_response_ms": {"target": 2000, "source": "trace_spans"}}})
+    by_id = {o["id"]: o for o in sla.objectives(con, Scope.of(pinned, OCT))}
+    assert (by_id["error_rate"]["source"], by_id["error_rate"]["samples"]) == ("sentry_transactions", 4)
+    assert by_id["error_rate"]["actual"] == pytest.approx(1 / 4)
+    assert (by_id["mean_response_ms"]["source"], by_id["mean_response_ms"]["actual"]) == ("trace_spans", 1000.0)
+
+
+@pytest.mark.parametrize("objectives, message", [
+    ({"error_rate": {"target": 0.005, "source": "probes"}}, "objectives.error_rate.source must be one of"),
+    ({"lcp_p75_ms": {"target": 2500, "source": "speed_insights"},
+      "cls_p75": {"target": 0.1, "source": "sentry_pageloads"}}, "must name the same source"),
+])
+def test_a_source_an_objective_cannot_use_is_a_config_error(objectives, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config({"objectives": objectives})
+
+
 def test_burn_rates_and_multiwindow_rules(con):
     now = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
     # steady 0.1 % errors for 3 days, then 10 % errors in the last hour

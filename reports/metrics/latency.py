@@ -1,7 +1,8 @@
 """Server response time (METRICS.md "Latency"): summary, per route, per day, histogram, DB queries.
 
 Samples are Sentry ``http.server`` transactions, or, for a period in which the environment has
-none, Vercel trace-drain SERVER spans; the choice is made once per period in SQL
+none, Vercel trace-drain SERVER spans (unless the mean-response objective pins a source in the
+config); the choice is made once per period in SQL
 (``latency_samples`` in ``reports/sql/_requests.sql``) and every result names it in ``source``.
 Percentiles are exact (``quantile_cont``, linear interpolation) over each group's own samples.
 

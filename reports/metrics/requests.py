@@ -2,8 +2,9 @@
 
 The source is Vercel request logs (``vercel_requests``, background revalidations excluded), or,
 for a period in which the environment has no Vercel request at all, Sentry ``http.server``
-transactions. The choice is made once per period in SQL (``requests_samples`` in
-``reports/sql/_requests.sql``) and every result names it in its ``source`` column (``None``
+transactions, unless the error-rate objective pins one (``source = "..."`` in the config). The
+choice is made once per period in SQL (``requests_samples`` in ``reports/sql/_requests.sql``) and
+every result names it in its ``source`` column (``None``
 when neither source has a request).
 
 >>> s = summary(con, scope)  # doctest: +SKIP
@@ -68,7 +69,8 @@ def windowed_error_ratio(con: duckdb.DuckDBPyConnection, scope: Scope, start: da
     For burn rates: ``burn = (bad / total) / (1 - target)``. The scope gives the environment,
     route and maintenance windows (its period is ignored). ``source`` pins the source
     (``'vercel_logs'`` or ``'sentry_transactions'``; pass the one :func:`summary` reported for
-    the objective so short windows never switch source); ``None`` chooses per window.
+    the objective so short windows never switch source); ``None`` uses the source the error-rate
+    objective pins in the config, else chooses per window.
 
     >>> windowed_error_ratio(con, scope, now - timedelta(hours=1), now, "vercel_logs")  # doctest: +SKIP
     (3, 1812)
@@ -77,6 +79,8 @@ def windowed_error_ratio(con: duckdb.DuckDBPyConnection, scope: Scope, start: da
         raise UsageError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     if start.tzinfo is None or end.tzinfo is None:
         raise UsageError("window bounds must be timezone-aware")
+    if source is None:
+        source = scope.params()["request_source"]
     rows = scoped.records(con, "requests_window", scope, start=start.astimezone(UTC), end=end.astimezone(UTC),
                           source=source)
     return int(rows[0]["bad"]), int(rows[0]["total"])

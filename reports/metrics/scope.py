@@ -18,6 +18,9 @@ caller passes a scope and only what is particular to the query:
 ``$sample_rate``    DOUBLE, the Vercel log drain's sample rate (counts scale by 1/rate)
 ``$sentry_sample_rate``  DOUBLE, Sentry's rate where events carry none
 ``$security_actions``    VARCHAR[], audit actions that are security-relevant
+``$request_source``      VARCHAR or NULL, the error-rate objective's pinned source (NULL: first available)
+``$latency_source``      VARCHAR or NULL, the mean-response objective's pinned source
+``$vitals_source``       VARCHAR or NULL, the Web Vitals objectives' pinned source
 ==================  =================================================================
 """
 
@@ -77,6 +80,9 @@ class Scope:
             "sample_rate": c.sources.vercel_log_sample_rate,
             "sentry_sample_rate": c.sources.sentry_sample_rate,
             "security_actions": list(c.audit.security_actions),
+            "request_source": c.objective_source("error_rate"),
+            "latency_source": c.objective_source("mean_response_ms"),
+            "vitals_source": c.objective_source("lcp_p75_ms", "inp_p75_ms", "cls_p75"),
         }
 
 

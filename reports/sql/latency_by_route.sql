@@ -14,33 +14,32 @@
 --          maintenance windows excluded; config [[routes]] targets
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $target_ms DOUBLE, $apdex_t_ms DOUBLE,
---          $sentry_sample_rate DOUBLE, $route_targets STRUCT(pattern VARCHAR, p95_ms DOUBLE, p99_ms DOUBLE, mean_ms DOUBLE)[]
--- note:    a pattern matches a route when equal to it or to its path without a leading HTTP method
+--          $sentry_sample_rate DOUBLE, $latency_source VARCHAR, $route_targets STRUCT(pattern VARCHAR, p95_ms DOUBLE, p99_ms DOUBLE, mean_ms DOUBLE)[]
+-- note:    $latency_source pins the source (the mean-response objective's `source`; NULL: first
+--          available); a pattern matches a route when equal to it or to its path without a leading HTTP method
 --          ('GET /api/x' matches '/api/x'); a pattern ending in '*' matches every route (or path)
 --          starting with the text before the '*'. An exact match wins over a prefix match, a longer
 --          prefix over a shorter one, then the earlier entry. Percentile targets read "<=" (breach
 --          when above), the mean target "<" like the mean-response objective (breach when >=)
-WITH s AS (
-    SELECT * FROM latency_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE)
-),
-per_route AS (
+WITH grouped AS (
     SELECT route,
            any_value(source) AS source,
            count(*) AS count,
            sum(weight) AS scaled_count,
-           avg(duration_ms) AS mean_ms,
-           quantile_cont(duration_ms, 0.50) AS p50_ms,
-           quantile_cont(duration_ms, 0.90) AS p90_ms,
-           quantile_cont(duration_ms, 0.95) AS p95_ms,
-           quantile_cont(duration_ms, 0.99) AS p99_ms,
+           favg(duration_ms) AS mean_ms,
+           quantile_cont(duration_ms, [0.50, 0.90, 0.95, 0.99]) AS q,
            max(duration_ms) AS max_ms,
            count(*) FILTER (WHERE duration_ms < $target_ms::DOUBLE) / count(*) AS share_under_target,
            (count(*) FILTER (WHERE duration_ms <= $apdex_t_ms::DOUBLE)
             + count(*) FILTER (WHERE duration_ms > $apdex_t_ms::DOUBLE
                                  AND duration_ms <= 4 * $apdex_t_ms::DOUBLE) / 2) / count(*) AS apdex
-    FROM s
+    FROM latency_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE,
+        $latency_source::VARCHAR)
     GROUP BY route
+),
+per_route AS (  -- one row per route: small, so referencing it twice below costs nothing
+    SELECT * EXCLUDE (q), q[1] AS p50_ms, q[2] AS p90_ms, q[3] AS p95_ms, q[4] AS p99_ms FROM grouped
 ),
 targets AS (
     SELECT t.pattern, t.p95_ms, t.p99_ms, t.mean_ms, idx,

@@ -10,33 +10,28 @@
 --          environment has no such transaction in the period (latency_samples in _requests.sql);
 --          maintenance windows excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $tz VARCHAR, $environment VARCHAR, $route VARCHAR,
---          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate DOUBLE
--- note:    one source for the whole period, chosen as in latency_summary
-WITH s AS (
-    SELECT * FROM latency_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE)
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate DOUBLE, $latency_source VARCHAR
+-- note:    $latency_source pins the source (the mean-response objective's `source`; NULL: first
+--          available); one source for the whole period, chosen as in latency_summary
+WITH days AS (
+    SELECT m, day FROM local_minutes($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $tz::VARCHAR)
 ),
-days AS (
-    SELECT unnest(generate_series(CAST(timezone($tz::VARCHAR, $start::TIMESTAMPTZ) AS DATE),
-                                  CAST(timezone($tz::VARCHAR, $end::TIMESTAMPTZ - INTERVAL 1 MICROSECOND) AS DATE),
-                                  INTERVAL 1 DAY))::DATE AS day
-),
-per_day AS (
-    SELECT CAST(timezone($tz::VARCHAR, ts) AS DATE) AS day,
-           count(*) AS count,
-           sum(weight) AS scaled_count,
-           avg(duration_ms) AS mean_ms,
-           quantile_cont(duration_ms, 0.50) AS p50_ms,
-           quantile_cont(duration_ms, 0.90) AS p90_ms,
-           quantile_cont(duration_ms, 0.95) AS p95_ms,
-           quantile_cont(duration_ms, 0.99) AS p99_ms,
-           max(duration_ms) AS max_ms
-    FROM s
-    GROUP BY 1
+per_day AS (  -- each sample's local day by its UTC minute: no time zone work per sample
+    SELECT d.day,
+           any_value(s.source) AS source,
+           count(s.duration_ms) AS count,
+           sum(s.weight) AS scaled_count,
+           favg(s.duration_ms) AS mean_ms,
+           quantile_cont(s.duration_ms, [0.50, 0.90, 0.95, 0.99]) AS q,
+           max(s.duration_ms) AS max_ms
+    FROM days d
+    LEFT JOIN latency_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sentry_sample_rate::DOUBLE,
+        $latency_source::VARCHAR) s ON minute_of(s.ts) = d.m
+    GROUP BY d.day
 )
-SELECT d.day, coalesce(p.count, 0) AS count, coalesce(p.scaled_count, 0) AS scaled_count,
-       p.mean_ms, p.p50_ms, p.p90_ms, p.p95_ms, p.p99_ms, p.max_ms,
-       (SELECT any_value(source) FROM s) AS source
-FROM days d
-LEFT JOIN per_day p USING (day)
-ORDER BY d.day
+SELECT day, count, coalesce(scaled_count, 0) AS scaled_count,
+       mean_ms, q[1] AS p50_ms, q[2] AS p90_ms, q[3] AS p95_ms, q[4] AS p99_ms, max_ms,
+       max(source) OVER () AS source
+FROM per_day
+ORDER BY day

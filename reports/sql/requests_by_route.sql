@@ -10,26 +10,24 @@
 --          no Vercel request in the period (requests_samples in _requests.sql); maintenance excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
---          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE
--- note:    one source for the whole period (see requests_summary); client_errors = 4xx not counted
+--          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
+--          one source for the whole period (see requests_summary); client_errors = 4xx not counted
 --          as errors; a request without a route forms the NULL route row
-WITH s AS (
-    SELECT * FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, NULL::VARCHAR)
-),
-per_route AS (
+WITH per_route AS (
     SELECT route,
            any_value(source) AS source,
            bool_or(is_api) AS is_api,
            count(*) AS requests,
            count(*) FILTER (WHERE is_error) AS errors,
            count(*) FILTER (WHERE is_client_error) AS client_errors,
-           count(*) FILTER (WHERE status_class = '4xx') AS status_4xx,
-           count(*) FILTER (WHERE status_class = '5xx') AS status_5xx,
+           count(*) FILTER (WHERE status_code BETWEEN 400 AND 499) AS status_4xx,
+           count(*) FILTER (WHERE status_code BETWEEN 500 AND 599) AS status_5xx,
            count(*) FILTER (WHERE crashed) AS crashed,
            sum(weight) AS scaled_requests
-    FROM s
+    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
+        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
     GROUP BY route
 )
 SELECT route, requests, errors, errors / requests AS error_rate, client_errors, status_4xx, status_5xx,

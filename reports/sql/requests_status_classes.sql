@@ -11,24 +11,25 @@
 --          (requests_samples in _requests.sql); maintenance excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
---          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE
--- note:    a crashed request is listed under its proxy status (and counted in `crashed`); errors
+--          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
+--          a crashed request is listed under its proxy status (and counted in `crashed`); errors
 --          are not a status class: see requests_summary
-WITH s AS (
-    SELECT * FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, NULL::VARCHAR)
-),
-per_code AS (
-    SELECT status_class, status_code, count(*) AS requests, count(*) FILTER (WHERE crashed) AS crashed,
+WITH per_code AS (
+    SELECT status_code, count(*) AS requests, count(*) FILTER (WHERE crashed) AS crashed,
            sum(weight) AS scaled_requests, any_value(source) AS source
-    FROM s
-    GROUP BY status_class, status_code
+    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
+        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
+    GROUP BY status_code
+),
+classed AS (
+    SELECT requests_status_class(status_code) AS status_class, * FROM per_code
 )
 SELECT status_class, status_code, requests, crashed, scaled_requests,
        requests / sum(requests) OVER () AS share,
        sum(requests) OVER (PARTITION BY status_class) AS class_requests,
        sum(requests) OVER (PARTITION BY status_class) / sum(requests) OVER () AS class_share,
        source
-FROM per_code
+FROM classed
 ORDER BY status_class, status_code NULLS LAST

@@ -14,41 +14,39 @@
 --          the period (requests_samples in _requests.sql); maintenance windows excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
---          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE
--- note:    the source is chosen per period and environment before the route filter and the
+--          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
+--          the source is chosen per period and environment before the route filter and the
 --          maintenance exclusion, so all routes of a period share one source; source is NULL when
 --          neither source has a request. client_errors = 4xx requests not counted as errors (a
 --          crashed 4xx is an error), so errors + client_errors <= requests; status_other counts
 --          1xx, unknown (NULL) and non-HTTP (-1) statuses. A route or path 'GET /api/x' is
 --          matched by the path after its HTTP method. Ratios are unweighted even when Sentry rows
 --          carry different sample rates.
-WITH s AS (
-    SELECT * FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, NULL::VARCHAR)
-),
-agg AS (
+WITH agg AS (
     SELECT any_value(source) AS source,
            count(*) AS requests,
            count(*) FILTER (WHERE is_error) AS errors,
            count(*) FILTER (WHERE is_client_error) AS client_errors,
            count(*) FILTER (WHERE crashed) AS crashed,
-           count(*) FILTER (WHERE status_class = '2xx') AS status_2xx,
-           count(*) FILTER (WHERE status_class = '3xx') AS status_3xx,
-           count(*) FILTER (WHERE status_class = '4xx') AS status_4xx,
-           count(*) FILTER (WHERE status_class = '5xx') AS status_5xx,
-           count(*) FILTER (WHERE status_class NOT IN ('2xx', '3xx', '4xx', '5xx')) AS status_other,
+           count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS status_2xx,
+           count(*) FILTER (WHERE status_code BETWEEN 300 AND 399) AS status_3xx,
+           count(*) FILTER (WHERE status_code BETWEEN 400 AND 499) AS status_4xx,
+           count(*) FILTER (WHERE status_code BETWEEN 500 AND 599) AS status_5xx,
            coalesce(sum(weight), 0) AS scaled_requests,
            coalesce(sum(weight) FILTER (WHERE is_error), 0) AS scaled_errors,
            coalesce(bool_or(weight > 1), false) AS sampled,
            count(*) FILTER (WHERE is_api) AS api_requests,
            count(*) FILTER (WHERE is_api AND is_error) AS api_errors
-    FROM s
+    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
+        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
+        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
 )
 SELECT source, requests, errors,
        CASE WHEN requests > 0 THEN errors / requests END AS error_rate,
        CASE WHEN requests > 0 THEN 1 - errors / requests END AS request_availability,
-       client_errors, crashed, status_2xx, status_3xx, status_4xx, status_5xx, status_other,
+       client_errors, crashed, status_2xx, status_3xx, status_4xx, status_5xx,
+       requests - status_2xx - status_3xx - status_4xx - status_5xx AS status_other,
        scaled_requests, scaled_errors, sampled,
        api_requests, api_errors,
        CASE WHEN api_requests > 0 THEN api_errors / api_requests END AS api_error_rate
