@@ -283,6 +283,33 @@ def test_page_widgets(app_env: Path) -> None:
     assert_clean(at)
 
 
+def test_metric_rows_keep_order_border_and_help(app_env: Path) -> None:
+    at = open_page(new_app().run(), "latency")
+    row = [(m.label, m.proto.show_border, m.proto.help) for m in at.metric]
+    assert [label for label, _, _ in row] == ["Mean", "p50", "p95", "p99", "Apdex", "Samples"]
+    assert all(border for _, border, _ in row)
+    assert row[1][2] == "", "a metric without a help text has none"
+    assert row[5][2].startswith("Source: ")
+
+
+def test_column_config_builds_table_columns_by_kind() -> None:
+    from reports.ui import layout
+
+    class English:  # the builder only needs the page's translation
+        def t(self, key: str) -> str:
+            return t(key, "en")
+
+    config = layout.column_config(English(), text=["route", "uid"], count={"count": "samples"}, percent=["share"],
+                                  whole_ms={"lcp_ms": "LCP"}, time={"placed_at": "time"}, extra={"route": "URL"})
+    assert config["route"] == "URL", "extra wins"
+    assert config["uid"] == "uid"
+    shown = {column: (c["label"], c["type_config"]["format"]) for column, c in config.items() if isinstance(c, dict)}
+    assert shown == {"count": ("Samples", "localized"), "share": ("Share", "percent"), "lcp_ms": ("LCP", "%,.0f ms"),
+                     "placed_at": ("Time", "YYYY-MM-DD HH:mm")}
+    with pytest.raises(TypeError, match="unknown column kind 'percnt'"):
+        layout.column_config(English(), percnt=["share"])
+
+
 # -- empty, missing and changing warehouses ---------------------------------------------------
 
 @pytest.mark.parametrize("slug", PAGES)

@@ -15,6 +15,9 @@ from typing import Any
 from reports.i18n import Lang
 
 LABELS: dict[str, tuple[str, str]] = {  # key: (ko, en)
+    # technical names and codes, written the same in both languages (the key is the text)
+    **{name: (name, name) for name in ("#", "p50", "p75", "p95", "p99", "Apdex", "MTTR", "MTBF", "LCP", "TBT", "FCP",
+                                        "Speed Index", "URL", "uid", "op", "4xx", "5xx", "READY", "ERROR", "CANCELED")},
     # frame, navigation, login
     "app_title": ("ATCMP 리포트", "ATCMP Reports"),
     "page_overview": ("개요", "Overview"),

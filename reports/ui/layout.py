@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -98,6 +98,11 @@ def status_badge(status: str, lang: Lang) -> str:
     return badge(f"{icon} {status_label(status, lang)}", STATUS_BADGE.get(status, "gray"))
 
 
+def status_line(ctx: Context, status: str, *notes: str | None) -> None:
+    """An objective's status badge followed by notes in plain text on one line (``None`` notes left out)."""
+    st.markdown(" &nbsp; ".join([status_badge(status, ctx.lang), *(_md(note) for note in notes if note is not None)]))
+
+
 def rating_badge(rating: str, lang: Lang) -> str:
     return badge(t(f"rating_{rating}", lang), RATING_BADGE.get(rating, "gray"))
 
@@ -115,6 +120,48 @@ def chart(fig: go.Figure, key: str | None = None) -> None:
 def empty(ctx: Context, what_key: str, hint_key: str = "hint_ingest") -> None:
     """Nothing to show: say what is missing and how to load it."""
     st.info(f"{ctx.t(what_key)} {ctx.t(hint_key)}", icon=":material/info:")
+
+
+def metric_row(ctx: Context, values: Mapping[str, str], help: Mapping[str, str | None] | None = None) -> None:
+    """Bordered metrics side by side, one per label key, with an optional help text per key.
+
+    >>> metric_row(ctx, {"entries": "1,533", "failures": "93"}, help={"failures": "HTTP 4xx and 5xx"})
+    """
+    help = help or {}
+    for column, (key, value) in zip(st.columns(len(values)), values.items(), strict=True):
+        column.metric(ctx.t(key), value, border=True, help=help.get(key))
+
+
+# How each kind of table column is shown, given its translated heading.
+COLUMN_KINDS: dict[str, Callable[[str], Any]] = {
+    "text": str,
+    "count": lambda heading: st.column_config.NumberColumn(heading, format="localized"),
+    "integer": lambda heading: st.column_config.NumberColumn(heading, format="%d"),
+    "percent": lambda heading: st.column_config.NumberColumn(heading, format="percent"),
+    "ms": lambda heading: st.column_config.NumberColumn(heading, format="%,.1f ms"),
+    "whole_ms": lambda heading: st.column_config.NumberColumn(heading, format="%,.0f ms"),
+    "time": lambda heading: st.column_config.DatetimeColumn(heading, format="YYYY-MM-DD HH:mm"),
+    "medium": lambda heading: st.column_config.TextColumn(heading, width="medium"),
+    "wide": lambda heading: st.column_config.TextColumn(heading, width="large"),
+}
+
+
+def column_config(ctx: Context, extra: Mapping[str, Any] | None = None,
+                  **kinds: Sequence[str] | Mapping[str, str]) -> dict[str, Any]:
+    """Table column settings by kind (see ``COLUMN_KINDS``); each kind lists columns and their label keys.
+
+    A list names columns whose label key is the column name; a mapping goes column -> label key.
+    ``extra`` holds ready-made settings for the odd column.
+
+    >>> column_config(ctx, text=["action"], count={"entries": "entries"}, percent={"share": "traffic_share"})
+    """
+    config: dict[str, Any] = {}
+    for kind, columns in kinds.items():
+        if kind not in COLUMN_KINDS:
+            raise TypeError(f"unknown column kind {kind!r}; use one of {', '.join(COLUMN_KINDS)}")
+        pairs = columns.items() if isinstance(columns, Mapping) else zip(columns, columns, strict=True)
+        config.update({column: COLUMN_KINDS[kind](ctx.t(key)) for column, key in pairs})
+    return {**config, **(extra or {})}
 
 
 def table(ctx: Context, frame: pd.DataFrame, name: str, column_config: Mapping[str, Any] | None = None,

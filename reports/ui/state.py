@@ -98,6 +98,11 @@ class Context:
     def t(self, key: str, **values: Any) -> str:
         return t(key, self.lang, **values)
 
+    def target(self, objective: str) -> float | None:
+        """The configured target of ``objective`` (None when the config has no such objective)."""
+        spec = self.config.objectives.get(objective)
+        return None if spec is None else spec.target
+
     def read(self, name: str, period: Period | None = None, filtered: bool = True, **extra: Any) -> Any:
         """Reader ``name`` for the view's period (or ``period``), with or without env/route filters."""
         key = self.key.with_period(period or self.period)

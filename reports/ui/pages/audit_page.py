@@ -18,11 +18,9 @@ def failures_table(ctx: Context, activity: pd.DataFrame) -> None:
     if grouped.empty:
         st.caption(ctx.t("no_failures"))
         return
-    layout.table(ctx, grouped.sort_values("failures", ascending=False), "audit-failures", column_config={
-        "action": ctx.t("action"), "resource_type": ctx.t("resource_type"),
-        "entries": st.column_config.NumberColumn(ctx.t("entries"), format="localized"),
-        "failures": st.column_config.NumberColumn(ctx.t("failures"), format="localized"),
-        "failure_share": st.column_config.NumberColumn(ctx.t("failure_share"), format="percent")})
+    columns = layout.column_config(ctx, text=["action", "resource_type"], count=["entries", "failures"],
+                                   percent=["failure_share"])
+    layout.table(ctx, grouped.sort_values("failures", ascending=False), "audit-failures", column_config=columns)
 
 
 def security_section(ctx: Context) -> None:
@@ -31,18 +29,16 @@ def security_section(ctx: Context) -> None:
     if counts.empty:
         st.caption(ctx.t("no_security_events"))
         return
-    layout.table(ctx, counts, "audit-security-counts", column_config={
-        "action": ctx.t("action"), "status": ctx.t("status"),
-        "entries": st.column_config.NumberColumn(ctx.t("entries"), format="localized"),
-        "actors": st.column_config.NumberColumn(ctx.t("actors"), format="localized")})
+    layout.table(ctx, counts, "audit-security-counts", column_config=layout.column_config(
+        ctx, text=["action", "status"], count=["entries", "actors"]))
     if ctx.viewer.can(access.RAW_AUDIT):
         with st.expander(ctx.t("security_raw", n=int(counts["entries"].sum()))):
             raw = ctx.read("access.security_events", viewer=ctx.viewer_arg())
-            layout.table(ctx, layout.local_times(raw, ctx.tz), "audit-security-raw", height=360, column_config={
-                "created_at": st.column_config.DatetimeColumn(ctx.t("time"), format="YYYY-MM-DD HH:mm:ss"),
-                "action": ctx.t("action"), "resource_type": ctx.t("resource_type"),
-                "resource_id": ctx.t("resource_id"), "status": ctx.t("status"), "user_id": ctx.t("actor"),
-                "ip_address": ctx.t("ip_address")})
+            created = st.column_config.DatetimeColumn(ctx.t("time"), format="YYYY-MM-DD HH:mm:ss")
+            columns = layout.column_config(ctx, extra={"created_at": created}, text={
+                "action": "action", "resource_type": "resource_type", "resource_id": "resource_id",
+                "status": "status", "user_id": "actor", "ip_address": "ip_address"})
+            layout.table(ctx, layout.local_times(raw, ctx.tz), "audit-security-raw", height=360, column_config=columns)
     else:
         st.caption(ctx.t("raw_admin_only"))
 
@@ -54,10 +50,9 @@ def near_incidents(ctx: Context) -> None:
     if near.empty:
         st.caption(ctx.t("no_audit_near"))
         return
-    layout.table(ctx, layout.local_times(near, ctx.tz), "audit-near-incidents", column_config={
-        "instant": st.column_config.DatetimeColumn(ctx.t("incident_start"), format="YYYY-MM-DD HH:mm"),
-        "user_id": ctx.t("actor"), "action": ctx.t("action"), "status": ctx.t("status"),
-        "entries": st.column_config.NumberColumn(ctx.t("entries"), format="%d")})
+    layout.table(ctx, layout.local_times(near, ctx.tz), "audit-near-incidents", column_config=layout.column_config(
+        ctx, time={"instant": "incident_start"}, text={"user_id": "actor", "action": "action", "status": "status"},
+        integer=["entries"]))
 
 
 def render() -> None:
@@ -67,14 +62,13 @@ def render() -> None:
     if not summary["entries"]:
         layout.empty(ctx, "empty_audit", "hint_audit")
         return
-    cols = st.columns(6)
-    cols[0].metric(ctx.t("entries"), fmt_number(summary["entries"], ctx.lang), border=True)
-    cols[1].metric(ctx.t("failures"), fmt_number(summary["failures"], ctx.lang), border=True)
-    cols[2].metric(ctx.t("failure_share"), fmt_pct(summary["failure_share"], ctx.lang, 1), border=True)
-    cols[3].metric(ctx.t("actors"), fmt_number(summary["actors"], ctx.lang), border=True)
-    cols[4].metric(ctx.t("security_entries"), fmt_number(summary["security_entries"], ctx.lang), border=True,
-                   help=", ".join(ctx.config.audit.security_actions))
-    cols[5].metric(ctx.t("security_failures"), fmt_number(summary["security_failures"], ctx.lang), border=True)
+    layout.metric_row(ctx, {
+        "entries": fmt_number(summary["entries"], ctx.lang), "failures": fmt_number(summary["failures"], ctx.lang),
+        "failure_share": fmt_pct(summary["failure_share"], ctx.lang, 1),
+        "actors": fmt_number(summary["actors"], ctx.lang),
+        "security_entries": fmt_number(summary["security_entries"], ctx.lang),
+        "security_failures": fmt_number(summary["security_failures"], ctx.lang),
+    }, help={"security_entries": ", ".join(ctx.config.audit.security_actions)})
     activity = ctx.read("audit.activity", filtered=False)
     left, right = st.columns([3, 1])
     with left:
@@ -82,8 +76,8 @@ def render() -> None:
     with right:
         st.markdown(f"**{ctx.t('top_actions')}**")
         top = pd.DataFrame(summary["top_actions"], columns=["action", "entries"])
-        layout.table(ctx, top, "audit-top-actions", column_config={
-            "action": ctx.t("action"), "entries": st.column_config.NumberColumn(ctx.t("entries"), format="localized")})
+        layout.table(ctx, top, "audit-top-actions",
+                     column_config=layout.column_config(ctx, text=["action"], count=["entries"]))
     failures_table(ctx, activity)
     security_section(ctx)
     near_incidents(ctx)

@@ -12,6 +12,8 @@ from reports.errors import WarehouseError
 from reports.ui import data, layout, state
 from reports.ui.state import Context
 
+INGEST_COUNTS = ["records", "loaded", "duplicates", "rejected"]
+
 
 def uploader(ctx: Context) -> None:
     st.subheader(ctx.t("upload_title"))
@@ -42,14 +44,9 @@ def uploader(ctx: Context) -> None:
         failed = int((frame["status"] == "failed").sum())
         (st.warning if failed else st.success)(ctx.t("ingest_done", n=len(frame), loaded=int(frame["loaded"].sum()),
                                                      rejected=int(frame["rejected"].sum()), failed=failed))
-        layout.table(ctx, frame, "ingest-summary", column_config={
-            "path": ctx.t("file"), "kind": ctx.t("kind"), "status": ctx.t("status"),
-            "records": st.column_config.NumberColumn(ctx.t("records"), format="localized"),
-            "loaded": st.column_config.NumberColumn(ctx.t("loaded"), format="localized"),
-            "duplicates": st.column_config.NumberColumn(ctx.t("duplicates"), format="localized"),
-            "rejected": st.column_config.NumberColumn(ctx.t("rejected"), format="localized"),
-            "seconds": st.column_config.NumberColumn(ctx.t("seconds"), format="%.2f"),
-            "message": ctx.t("message")})
+        layout.table(ctx, frame, "ingest-summary", column_config=layout.column_config(
+            ctx, text={"path": "file", "kind": "kind", "status": "status", "message": "message"}, count=INGEST_COUNTS,
+            extra={"seconds": st.column_config.NumberColumn(ctx.t("seconds"), format="%.2f")}))
 
 
 def coverage(ctx: Context) -> None:
@@ -60,10 +57,8 @@ def coverage(ctx: Context) -> None:
         return
     shown = layout.local_times(tables.assign(first=pd.to_datetime(tables["first"], utc=True, errors="coerce"),
                                              last=pd.to_datetime(tables["last"], utc=True, errors="coerce")), ctx.tz)
-    layout.table(ctx, shown, "coverage", column_config={
-        "table": ctx.t("table"), "rows": st.column_config.NumberColumn(ctx.t("rows"), format="localized"),
-        "first": st.column_config.DatetimeColumn(ctx.t("first_record"), format="YYYY-MM-DD HH:mm"),
-        "last": st.column_config.DatetimeColumn(ctx.t("last_record"), format="YYYY-MM-DD HH:mm")})
+    layout.table(ctx, shown, "coverage", column_config=layout.column_config(
+        ctx, text=["table"], count=["rows"], time={"first": "first_record", "last": "last_record"}))
 
 
 def ledger(ctx: Context) -> None:
@@ -72,28 +67,19 @@ def ledger(ctx: Context) -> None:
     if files.empty:
         st.caption(ctx.t("no_files"))
         return
-    cols = st.columns(4)
-    cols[0].metric(ctx.t("files"), f"{len(files):,}", border=True)
-    cols[1].metric(ctx.t("loaded"), f"{int(files['loaded'].sum()):,}", border=True)
-    cols[2].metric(ctx.t("rejected"), f"{int(files['rejected'].sum()):,}", border=True)
-    cols[3].metric(ctx.t("failed_files"), f"{int((files['status'] == 'failed').sum()):,}", border=True)
+    layout.metric_row(ctx, {"files": f"{len(files):,}", "loaded": f"{int(files['loaded'].sum()):,}",
+                            "rejected": f"{int(files['rejected'].sum()):,}",
+                            "failed_files": f"{int((files['status'] == 'failed').sum()):,}"})
     kinds = sorted(files["kind"].dropna().unique())
     picked = st.multiselect(ctx.t("kind"), kinds, key="ledger_kinds", placeholder=ctx.t("all_kinds"))
     shown = files[files["kind"].isin(picked)] if picked else files
     layout.table(ctx, layout.local_times(shown, ctx.tz), "ingest-ledger", height=360,
                  column_order=["file_id", "path", "kind", "status", "records", "loaded", "duplicates", "rejected",
                                "size_bytes", "finished_at", "message"],
-                 column_config={"file_id": st.column_config.NumberColumn("#", format="%d"),
-                                "path": st.column_config.TextColumn(ctx.t("file"), width="large"),
-                                "kind": ctx.t("kind"), "status": ctx.t("status"),
-                                "records": st.column_config.NumberColumn(ctx.t("records"), format="localized"),
-                                "loaded": st.column_config.NumberColumn(ctx.t("loaded"), format="localized"),
-                                "duplicates": st.column_config.NumberColumn(ctx.t("duplicates"), format="localized"),
-                                "rejected": st.column_config.NumberColumn(ctx.t("rejected"), format="localized"),
-                                "size_bytes": st.column_config.NumberColumn(ctx.t("size"), format="compact"),
-                                "finished_at": st.column_config.DatetimeColumn(ctx.t("loaded_at"),
-                                                                               format="YYYY-MM-DD HH:mm"),
-                                "message": ctx.t("message")})
+                 column_config=layout.column_config(
+                     ctx, integer={"file_id": "#"}, wide={"path": "file"}, text=["kind", "status", "message"],
+                     count=INGEST_COUNTS, time={"finished_at": "loaded_at"},
+                     extra={"size_bytes": st.column_config.NumberColumn(ctx.t("size"), format="compact")}))
 
 
 def quarantine(ctx: Context) -> None:
@@ -104,22 +90,15 @@ def quarantine(ctx: Context) -> None:
         return
     st.caption(ctx.t("quarantine_caption", n=count))
     reasons = ctx.read("ledger.reasons", filtered=False)
-    layout.table(ctx, reasons, "quarantine-reasons", column_config={
-        "kind": ctx.t("kind"), "field": ctx.t("field"), "reason": st.column_config.TextColumn(ctx.t("reason"),
-                                                                                            width="large"),
-        "records": st.column_config.NumberColumn(ctx.t("records"), format="localized")})
+    layout.table(ctx, reasons, "quarantine-reasons", column_config=layout.column_config(
+        ctx, text=["kind", "field"], wide=["reason"], count=["records"]))
     query = st.text_input(ctx.t("quarantine_file"), key="quarantine_file", placeholder="logs-10-03.ndjson.gz")
     records = ctx.read("access.quarantined", filtered=False, viewer=ctx.viewer_arg(), file=query or None, limit=200)
     if not ctx.viewer.can(access.PERSONAL_DATA):
         st.caption(ctx.t("raw_admin_only"))
-    layout.table(ctx, records, "quarantine", height=360, column_config={
-        "file_id": st.column_config.NumberColumn("#", format="%d"),
-        "path": st.column_config.TextColumn(ctx.t("file"), width="medium"), "kind": ctx.t("kind"),
-        "line": st.column_config.NumberColumn(ctx.t("line"), format="%d"),
-        "item": st.column_config.NumberColumn(ctx.t("item"), format="%d"), "field": ctx.t("field"),
-        "reason": st.column_config.TextColumn(ctx.t("reason"), width="medium"),
-        "raw": st.column_config.TextColumn(ctx.t("raw_record"), width="large"),
-        "raw_bytes": st.column_config.NumberColumn(ctx.t("size"), format="%d")})
+    layout.table(ctx, records, "quarantine", height=360, column_config=layout.column_config(
+        ctx, integer={"file_id": "#", "line": "line", "item": "item", "raw_bytes": "size"}, text=["kind", "field"],
+        medium={"path": "file", "reason": "reason"}, wide={"raw": "raw_record"}))
 
 
 def render() -> None:

@@ -25,36 +25,30 @@ def stats_section(ctx: Context, stats: pd.DataFrame, impact: pd.DataFrame) -> No
     prod = row.iloc[0].to_dict() if not row.empty else {}
     cfr = ctx.read("deployments.change_failure_rate")
     ttr = ctx.read("deployments.time_to_restore")
-    cols = st.columns(5)
-    cols[0].metric(ctx.t("deploys_per_week"), fmt_number(prod.get("deploys_per_week"), ctx.lang, 1), border=True,
-                   help=ctx.t("deploys_per_week_help", env=env))
-    cols[1].metric(ctx.t("build_failure_rate"), fmt_pct(prod.get("build_failure_rate"), ctx.lang, 1), border=True)
     build = prod.get("build_p50_ms")
-    cols[2].metric(ctx.t("build_time_p50"), fmt_duration(None if build is None or pd.isna(build) else build / 1000,
-                                                         ctx.lang), border=True)
-    cols[3].metric(ctx.t("change_failure_rate"), fmt_pct(cfr["rate"], ctx.lang, 1), border=True,
-                   help=ctx.t("cfr_help", regressions=cfr["regressions"], assessed=cfr["assessed"],
-                              insufficient=cfr["insufficient"]))
-    cols[4].metric(ctx.t("time_to_restore"), fmt_duration(ttr["mttr_s"], ctx.lang), border=True,
-                   help=ctx.t("ttr_help", n=ttr["incidents"]))
+    layout.metric_row(ctx, {
+        "deploys_per_week": fmt_number(prod.get("deploys_per_week"), ctx.lang, 1),
+        "build_failure_rate": fmt_pct(prod.get("build_failure_rate"), ctx.lang, 1),
+        "build_time_p50": fmt_duration(None if build is None or pd.isna(build) else build / 1000, ctx.lang),
+        "change_failure_rate": fmt_pct(cfr["rate"], ctx.lang, 1),
+        "time_to_restore": fmt_duration(ttr["mttr_s"], ctx.lang),
+    }, help={
+        "deploys_per_week": ctx.t("deploys_per_week_help", env=env),
+        "change_failure_rate": ctx.t("cfr_help", regressions=cfr["regressions"], assessed=cfr["assessed"],
+                                     insufficient=cfr["insufficient"]),
+        "time_to_restore": ctx.t("ttr_help", n=ttr["incidents"]),
+    })
     st.markdown(f"**{ctx.t('stats_by_env')}**")
-    table = stats.assign(build_p50=[fmt_duration(v / 1000 if pd.notna(v) else None, ctx.lang) for v in stats["build_p50_ms"]],
-                         build_p95=[fmt_duration(v / 1000 if pd.notna(v) else None, ctx.lang) for v in stats["build_p95_ms"]],
-                         queue_p50=[fmt_duration(v / 1000 if pd.notna(v) else None, ctx.lang) for v in stats["queue_p50_ms"]])
+    table = stats.assign(**{name: [fmt_duration(v / 1000 if pd.notna(v) else None, ctx.lang)
+                                   for v in stats[f"{name}_ms"]] for name in ("build_p50", "build_p95", "queue_p50")})
     layout.table(ctx, table, "deploy-stats",
                  column_order=["environment", "deployments", "ready", "error", "canceled", "build_failure_rate",
                                "build_p50", "build_p95", "queue_p50", "deploys_per_week"],
-                 column_config={"environment": ctx.t("environment"),
-                                "deployments": st.column_config.NumberColumn(ctx.t("deployments"), format="%d"),
-                                "ready": st.column_config.NumberColumn("READY", format="%d"),
-                                "error": st.column_config.NumberColumn("ERROR", format="%d"),
-                                "canceled": st.column_config.NumberColumn("CANCELED", format="%d"),
-                                "build_failure_rate": st.column_config.NumberColumn(ctx.t("build_failure_rate"),
-                                                                                    format="percent"),
-                                "build_p50": ctx.t("build_p50"), "build_p95": ctx.t("build_p95"),
-                                "queue_p50": ctx.t("queue_p50"),
-                                "deploys_per_week": st.column_config.NumberColumn(ctx.t("deploys_per_week"),
-                                                                                  format="%.1f")})
+                 column_config=layout.column_config(
+                     ctx, text=["environment", "build_p50", "build_p95", "queue_p50"], percent=["build_failure_rate"],
+                     integer={"deployments": "deployments", "ready": "READY", "error": "ERROR", "canceled": "CANCELED"},
+                     extra={"deploys_per_week": st.column_config.NumberColumn(ctx.t("deploys_per_week"),
+                                                                              format="%.1f")}))
 
 
 def impact_table(ctx: Context, impact: pd.DataFrame) -> None:
@@ -68,20 +62,13 @@ def impact_table(ctx: Context, impact: pd.DataFrame) -> None:
                  column_order=["ready_at", "verdict_label", "uid", "message", "commit_author", "requests_before",
                                "requests_after", "error_rate_before", "error_rate_after", "p95_before_ms",
                                "p95_after_ms", "p95_change", "error_p_value", "latency_p_value"],
-                 column_config={
-                     "ready_at": st.column_config.DatetimeColumn(ctx.t("ready_at"), format="YYYY-MM-DD HH:mm"),
-                     "verdict_label": ctx.t("verdict"), "uid": "uid",
-                     "message": st.column_config.TextColumn(ctx.t("commit"), width="medium"),
-                     "commit_author": ctx.t("author"),
-                     "requests_before": st.column_config.NumberColumn(ctx.t("requests_before"), format="localized"),
-                     "requests_after": st.column_config.NumberColumn(ctx.t("requests_after"), format="localized"),
-                     "error_rate_before": st.column_config.NumberColumn(ctx.t("error_rate_before"), format="percent"),
-                     "error_rate_after": st.column_config.NumberColumn(ctx.t("error_rate_after"), format="percent"),
-                     "p95_before_ms": st.column_config.NumberColumn(ctx.t("p95_before"), format="%,.0f ms"),
-                     "p95_after_ms": st.column_config.NumberColumn(ctx.t("p95_after"), format="%,.0f ms"),
-                     "p95_change": st.column_config.NumberColumn(ctx.t("p95_change"), format="percent"),
-                     "error_p_value": st.column_config.NumberColumn(ctx.t("error_p"), format="%.4f"),
-                     "latency_p_value": st.column_config.NumberColumn(ctx.t("latency_p"), format="%.4f")})
+                 column_config=layout.column_config(
+                     ctx, time=["ready_at"], text={"verdict_label": "verdict", "uid": "uid", "commit_author": "author"},
+                     medium={"message": "commit"}, count=["requests_before", "requests_after"],
+                     percent=["error_rate_before", "error_rate_after", "p95_change"],
+                     whole_ms={"p95_before_ms": "p95_before", "p95_after_ms": "p95_after"},
+                     extra={"error_p_value": st.column_config.NumberColumn(ctx.t("error_p"), format="%.4f"),
+                            "latency_p_value": st.column_config.NumberColumn(ctx.t("latency_p"), format="%.4f")}))
 
 
 def before_after(ctx: Context, impact: pd.DataFrame) -> None:
@@ -124,11 +111,10 @@ def before_after(ctx: Context, impact: pd.DataFrame) -> None:
             if mine.empty:
                 st.caption(ctx.t("no_audit_near"))
             else:
+                columns = layout.column_config(ctx, time={"instant": "ready_at"}, text={
+                    "user_id": "actor", "action": "action", "status": "status", "entries": "entries"})
                 layout.table(ctx, layout.local_times(mine.drop(columns=["deployment_uid"]), ctx.tz),
-                             "audit-near-deployment", column_config={
-                                 "instant": st.column_config.DatetimeColumn(ctx.t("ready_at"), format="YYYY-MM-DD HH:mm"),
-                                 "user_id": ctx.t("actor"), "action": ctx.t("action"), "status": ctx.t("status"),
-                                 "entries": ctx.t("entries")})
+                             "audit-near-deployment", column_config=columns)
 
 
 def _p(value: Any) -> str:
@@ -160,12 +146,10 @@ def render() -> None:
         layout.table(ctx, shown, "deployments", height=360,
                      column_order=["placed_at", "environment", "state", "uid", "commit_ref", "message", "creator",
                                    "build_ms", "error_code"],
-                     column_config={"placed_at": st.column_config.DatetimeColumn(ctx.t("time"), format="YYYY-MM-DD HH:mm"),
-                                    "environment": ctx.t("environment"), "state": ctx.t("state"),
-                                    "commit_ref": ctx.t("branch"), "message": ctx.t("commit"),
-                                    "creator": ctx.t("creator"),
-                                    "build_ms": st.column_config.NumberColumn(ctx.t("build_time"), format="%,.0f ms"),
-                                    "error_code": ctx.t("error_code")})
+                     column_config=layout.column_config(
+                         ctx, time={"placed_at": "time"}, whole_ms={"build_ms": "build_time"},
+                         text={"environment": "environment", "state": "state", "commit_ref": "branch",
+                               "message": "commit", "creator": "creator", "error_code": "error_code"}))
 
 
 if __name__ == "__main__":

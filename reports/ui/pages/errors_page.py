@@ -14,25 +14,23 @@ from reports.ui.state import Context
 
 
 def summary_metrics(ctx: Context, req: dict[str, Any], target: float | None) -> None:
-    cols = st.columns(6)
-    cols[0].metric(ctx.t("requests"), fmt_number(req["requests"], ctx.lang), border=True,
-                   help=ctx.t("source_is", source=req["source"] or "—"))
-    cols[1].metric(ctx.t("server_errors"), fmt_number(req["errors"], ctx.lang), border=True,
-                   help=ctx.t("server_errors_help", crashed=fmt_number(req["crashed"], ctx.lang)))
-    cols[2].metric(ctx.t("error_rate"), fmt_value("error_rate", req["error_rate"], ctx.lang), border=True,
-                   help=ctx.t("target_is", target=fmt_pct(target, ctx.lang)) if target else None)
-    cols[3].metric(ctx.t("client_errors"), fmt_number(req["client_errors"], ctx.lang), border=True,
-                   help=ctx.t("client_errors_help"))
-    cols[4].metric(ctx.t("api_error_rate"), fmt_value("error_rate", req["api_error_rate"], ctx.lang), border=True)
-    cols[5].metric(ctx.t("availability"), fmt_value("request_availability", req["request_availability"], ctx.lang),
-                   border=True, help=ctx.t("availability_help"))
+    layout.metric_row(ctx, {
+        "requests": fmt_number(req["requests"], ctx.lang),
+        "server_errors": fmt_number(req["errors"], ctx.lang),
+        "error_rate": fmt_value("error_rate", req["error_rate"], ctx.lang),
+        "client_errors": fmt_number(req["client_errors"], ctx.lang),
+        "api_error_rate": fmt_value("error_rate", req["api_error_rate"], ctx.lang),
+        "availability": fmt_value("request_availability", req["request_availability"], ctx.lang),
+    }, help={
+        "requests": ctx.t("source_is", source=req["source"] or "—"),
+        "server_errors": ctx.t("server_errors_help", crashed=fmt_number(req["crashed"], ctx.lang)),
+        "error_rate": ctx.t("target_is", target=fmt_pct(target, ctx.lang)) if target else None,
+        "client_errors": ctx.t("client_errors_help"), "availability": ctx.t("availability_help"),
+    })
     if target is not None:
-        status = objective_status(req["error_rate"], target, "<")
-        notes = [layout.status_badge(status, ctx.lang),
-                 layout.md(ctx.t("error_objective", target=fmt_pct(target, ctx.lang)))]
-        if req.get("sampled"):
-            notes.append(layout.md(ctx.t("sampled_counts", count=fmt_number(req["scaled_requests"], ctx.lang))))
-        st.markdown(" &nbsp; ".join(notes))
+        sampled = ctx.t("sampled_counts", count=fmt_number(req["scaled_requests"], ctx.lang)) if req.get("sampled") else None
+        layout.status_line(ctx, objective_status(req["error_rate"], target, "<"),
+                           ctx.t("error_objective", target=fmt_pct(target, ctx.lang)), sampled)
 
 
 def sentry_section(ctx: Context) -> None:
@@ -41,22 +39,16 @@ def sentry_section(ctx: Context) -> None:
     if not summary["events"]:
         layout.empty(ctx, "empty_sentry", "hint_sentry")
         return
-    cols = st.columns(4)
-    cols[0].metric(ctx.t("error_events"), fmt_number(summary["events"], ctx.lang), border=True)
-    cols[1].metric(ctx.t("unhandled"), fmt_number(summary["unhandled"], ctx.lang), border=True)
-    cols[2].metric(ctx.t("issues"), fmt_number(summary["issues"], ctx.lang), border=True)
-    cols[3].metric(ctx.t("users_affected"), fmt_number(summary["users_affected"], ctx.lang), border=True)
-    issue_columns = {
-        "short_id": ctx.t("issue"), "title": st.column_config.TextColumn(ctx.t("title"), width="large"),
-        "culprit": ctx.t("culprit"), "level": ctx.t("level"), "status": ctx.t("status"),
-        "events": st.column_config.NumberColumn(ctx.t("events"), format="localized"),
-        "events_in_period": st.column_config.NumberColumn(ctx.t("events"), format="localized"),
-        "users": st.column_config.NumberColumn(ctx.t("users"), format="localized"),
-        "users_in_period": st.column_config.NumberColumn(ctx.t("users"), format="localized"),
-        "first_seen": st.column_config.DatetimeColumn(ctx.t("first_seen"), format="YYYY-MM-DD HH:mm"),
-        "last_seen": st.column_config.DatetimeColumn(ctx.t("last_seen"), format="YYYY-MM-DD HH:mm"),
-        "permalink": st.column_config.LinkColumn(ctx.t("link"), display_text=ctx.t("open")),
-    }
+    layout.metric_row(ctx, {
+        "error_events": fmt_number(summary["events"], ctx.lang),
+        "unhandled": fmt_number(summary["unhandled"], ctx.lang), "issues": fmt_number(summary["issues"], ctx.lang),
+        "users_affected": fmt_number(summary["users_affected"], ctx.lang),
+    })
+    issue_columns = layout.column_config(
+        ctx, text={"short_id": "issue", "culprit": "culprit", "level": "level", "status": "status"}, wide=["title"],
+        count={"events": "events", "events_in_period": "events", "users": "users", "users_in_period": "users"},
+        time=["first_seen", "last_seen"],
+        extra={"permalink": st.column_config.LinkColumn(ctx.t("link"), display_text=ctx.t("open"))})
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{ctx.t('top_issues')}**")
@@ -96,7 +88,7 @@ def render() -> None:
     layout.header(ctx, "page_errors")
     layout.filtered_note(ctx)
     req = ctx.read("requests.summary")
-    target = float(ctx.config.objectives["error_rate"].target) if "error_rate" in ctx.config.objectives else None
+    target = ctx.target("error_rate")
     if not req["requests"]:
         layout.empty(ctx, "empty_requests", "hint_requests")
     else:
@@ -111,10 +103,8 @@ def render() -> None:
             layout.chart(charts.status_classes(classes, ctx.lang), key="classes")
             summary = (classes.groupby("status_class", dropna=False)["requests"].sum().reset_index()
                        .assign(share=lambda f: f["requests"] / max(f["requests"].sum(), 1)))
-            layout.table(ctx, summary, "status-classes", column_config={
-                "status_class": ctx.t("status_class"),
-                "requests": st.column_config.NumberColumn(ctx.t("requests"), format="localized"),
-                "share": st.column_config.NumberColumn(ctx.t("share"), format="percent")})
+            layout.table(ctx, summary, "status-classes", column_config=layout.column_config(
+                ctx, text=["status_class"], count=["requests"], percent=["share"]))
         routes = ctx.read("requests.by_route")
         with right:
             layout.chart(charts.worst_routes(routes, ctx.lang, target=target), key="worst")
@@ -123,15 +113,10 @@ def render() -> None:
         layout.table(ctx, worst, "routes-errors", height=320,
                      column_order=["route", "requests", "errors", "error_rate", "status_4xx", "status_5xx", "crashed",
                                    "share"],
-                     column_config={
-                         "route": st.column_config.TextColumn(ctx.t("route"), width="large"),
-                         "requests": st.column_config.NumberColumn(ctx.t("requests"), format="localized"),
-                         "errors": st.column_config.NumberColumn(ctx.t("server_errors"), format="localized"),
-                         "error_rate": st.column_config.NumberColumn(ctx.t("error_rate"), format="percent"),
-                         "status_4xx": st.column_config.NumberColumn("4xx", format="localized"),
-                         "status_5xx": st.column_config.NumberColumn("5xx", format="localized"),
-                         "crashed": st.column_config.NumberColumn(ctx.t("crashed"), format="localized"),
-                         "share": st.column_config.NumberColumn(ctx.t("traffic_share"), format="percent")})
+                     column_config=layout.column_config(
+                         ctx, wide=["route"], percent={"error_rate": "error_rate", "share": "traffic_share"},
+                         count={"requests": "requests", "errors": "server_errors", "status_4xx": "4xx",
+                                "status_5xx": "5xx", "crashed": "crashed"}))
     sentry_section(ctx)
     frontend_section(ctx)
 

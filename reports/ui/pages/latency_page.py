@@ -11,28 +11,22 @@ from reports.i18n import fmt_ms, fmt_number, fmt_pct
 from reports.ui import layout, state
 from reports.ui.state import Context
 
-MS = "%,.1f ms"
-
 
 def summary_metrics(ctx: Context, summary: dict[str, Any], target: float | None) -> None:
-    cols = st.columns(6)
     mean = summary["mean_ms"]
     status = "no_data" if mean is None else ("met" if target is None or float(mean) < target else "missed")
-    cols[0].metric(ctx.t("mean"), fmt_ms(mean, ctx.lang), border=True,
-                   help=ctx.t("target_is", target=fmt_ms(target, ctx.lang)) if target else None)
-    cols[1].metric("p50", fmt_ms(summary["p50_ms"], ctx.lang), border=True)
-    cols[2].metric("p95", fmt_ms(summary["p95_ms"], ctx.lang), border=True)
-    cols[3].metric("p99", fmt_ms(summary["p99_ms"], ctx.lang), border=True)
-    cols[4].metric("Apdex", fmt_number(summary["apdex"], ctx.lang, 3), border=True,
-                   help=ctx.t("apdex_help", t=f"{summary['apdex_t_ms']:,.0f}"))
-    cols[5].metric(ctx.t("samples"), fmt_number(summary["count"], ctx.lang), border=True,
-                   help=ctx.t("source_is", source=summary["source"]))
-    notes = [layout.status_badge(status, ctx.lang),
-             layout.md(ctx.t("share_under_target", share=fmt_pct(summary["share_under_target"], ctx.lang),
-                             target=fmt_ms(target, ctx.lang)))]
-    if summary.get("sampled"):
-        notes.append(layout.md(ctx.t("sampled_note", count=fmt_number(summary["scaled_count"], ctx.lang))))
-    st.markdown(" &nbsp; ".join(notes))
+    layout.metric_row(ctx, {
+        "mean": fmt_ms(mean, ctx.lang), "p50": fmt_ms(summary["p50_ms"], ctx.lang),
+        "p95": fmt_ms(summary["p95_ms"], ctx.lang), "p99": fmt_ms(summary["p99_ms"], ctx.lang),
+        "Apdex": fmt_number(summary["apdex"], ctx.lang, 3), "samples": fmt_number(summary["count"], ctx.lang),
+    }, help={
+        "mean": ctx.t("target_is", target=fmt_ms(target, ctx.lang)) if target else None,
+        "Apdex": ctx.t("apdex_help", t=f"{summary['apdex_t_ms']:,.0f}"),
+        "samples": ctx.t("source_is", source=summary["source"]),
+    })
+    sampled = ctx.t("sampled_note", count=fmt_number(summary["scaled_count"], ctx.lang)) if summary.get("sampled") else None
+    layout.status_line(ctx, status, ctx.t("share_under_target", share=fmt_pct(summary["share_under_target"], ctx.lang),
+                                          target=fmt_ms(target, ctx.lang)), sampled)
 
 
 def routes_section(ctx: Context) -> None:
@@ -57,21 +51,12 @@ def routes_section(ctx: Context) -> None:
     layout.table(ctx, shown, "latency-routes", height=420,
                  column_order=["flag", "route", "count", "mean_ms", "p50_ms", "p95_ms", "p99_ms", *targets, "apdex",
                                "share_under_target"],
-                 column_config={
-                     "flag": st.column_config.TextColumn("", width="small", help=ctx.t("breach_help")),
-                     "route": st.column_config.TextColumn(ctx.t("route"), width="large"),
-                     "count": st.column_config.NumberColumn(ctx.t("samples"), format="localized"),
-                     "mean_ms": st.column_config.NumberColumn(ctx.t("mean"), format=MS),
-                     "p50_ms": st.column_config.NumberColumn("p50", format=MS),
-                     "p95_ms": st.column_config.NumberColumn("p95", format=MS),
-                     "p99_ms": st.column_config.NumberColumn("p99", format=MS),
-                     "max_ms": st.column_config.NumberColumn(ctx.t("max"), format=MS),
-                     "target_p95_ms": st.column_config.NumberColumn(ctx.t("target_p95"), format=MS),
-                     "target_p99_ms": st.column_config.NumberColumn(ctx.t("target_p99"), format=MS),
-                     "target_mean_ms": st.column_config.NumberColumn(ctx.t("target_mean"), format=MS),
-                     "apdex": st.column_config.NumberColumn("Apdex", format="%.3f"),
-                     "share_under_target": st.column_config.NumberColumn(ctx.t("under_target"), format="percent"),
-                 })
+                 column_config=layout.column_config(
+                     ctx, wide=["route"], count={"count": "samples"}, percent={"share_under_target": "under_target"},
+                     ms={"mean_ms": "mean", "p50_ms": "p50", "p95_ms": "p95", "p99_ms": "p99", "max_ms": "max",
+                         "target_p95_ms": "target_p95", "target_p99_ms": "target_p99", "target_mean_ms": "target_mean"},
+                     extra={"flag": st.column_config.TextColumn("", width="small", help=ctx.t("breach_help")),
+                            "apdex": st.column_config.NumberColumn("Apdex", format="%.3f")}))
 
 
 def render() -> None:
@@ -79,10 +64,10 @@ def render() -> None:
     layout.header(ctx, "page_latency")
     layout.filtered_note(ctx)
     summary = ctx.read("latency.summary")
-    target = float(ctx.config.objectives["mean_response_ms"].target) if "mean_response_ms" in ctx.config.objectives else None
     if not summary["count"]:
         layout.empty(ctx, "empty_latency", "hint_latency")
         return
+    target = ctx.target("mean_response_ms")
     summary_metrics(ctx, summary, target)
     layout.chart(charts.latency_daily(ctx.read("latency.daily"), target, ctx.lang), key="daily")
     routes_section(ctx)
@@ -102,15 +87,10 @@ def render() -> None:
     if spans.empty:
         layout.empty(ctx, "empty_db_spans", "hint_db_spans")
     else:
-
-        layout.table(ctx, spans, "db-queries", column_config={
-            "description": st.column_config.TextColumn(ctx.t("query"), width="large"),
-            "ops": "op", "count": st.column_config.NumberColumn(ctx.t("count"), format="localized"),
-            "transactions": st.column_config.NumberColumn(ctx.t("transactions"), format="localized"),
-            "mean_ms": st.column_config.NumberColumn(ctx.t("mean"), format=MS),
-            "p50_ms": st.column_config.NumberColumn("p50", format=MS), "p95_ms": st.column_config.NumberColumn("p95", format=MS),
-            "total_exclusive_ms": st.column_config.NumberColumn(ctx.t("total_time"), format=MS),
-            "share_of_db_time": st.column_config.NumberColumn(ctx.t("share_db_time"), format="percent")})
+        layout.table(ctx, spans, "db-queries", column_config=layout.column_config(
+            ctx, wide={"description": "query"}, text={"ops": "op"}, count=["count", "transactions"],
+            ms={"mean_ms": "mean", "p50_ms": "p50", "p95_ms": "p95", "total_exclusive_ms": "total_time"},
+            percent={"share_of_db_time": "share_db_time"}))
 
 
 if __name__ == "__main__":

@@ -45,11 +45,10 @@ def objectives_frame(summary: dict[str, Any], lang: Lang) -> pd.DataFrame:
 def sla_summary(ctx: Context, summary: dict[str, Any]) -> None:
     st.subheader(ctx.t("sla_summary", month=fmt_month(summary["month"], ctx.lang)))
     frame = objectives_frame(summary, ctx.lang)
-    layout.table(ctx, frame, f"sla-{summary['month']}", column_config={
-        "objective": ctx.t("objective"), "target": ctx.t("target"), "actual": ctx.t("actual"),
-        "status": ctx.t("status"), "budget_remaining": st.column_config.NumberColumn(ctx.t("budget"), format="percent"),
-        "previous": ctx.t("previous_month"), "source": ctx.t("source"),
-        "samples": st.column_config.NumberColumn(ctx.t("samples"), format="localized")})
+    layout.table(ctx, frame, f"sla-{summary['month']}", column_config=layout.column_config(
+        ctx, text={"objective": "objective", "target": "target", "actual": "actual", "status": "status",
+                   "previous": "previous_month", "source": "source"},
+        percent={"budget_remaining": "budget"}, count=["samples"]))
     coverage = summary["coverage"]
     st.markdown(ctx.t("coverage_text", monitored=fmt_pct(coverage["monitored_fraction"], ctx.lang),
                       unmonitored=fmt_duration(coverage.get("unmonitored_s") or 0, ctx.lang),

@@ -36,16 +36,14 @@ def production_deploys(ctx: Context) -> pd.DataFrame:
 
 
 def summary_metrics(ctx: Context, summary: dict[str, Any]) -> None:
-    target = ctx.config.objectives["uptime"].target if "uptime" in ctx.config.objectives else None
-    cols = st.columns(6)
-    cols[0].metric(ctx.t("uptime"), fmt_value("uptime", summary["uptime"], ctx.lang),
-                   help=ctx.t("target_is", target=fmt_pct(target, ctx.lang)) if target else None, border=True)
-    cols[1].metric(ctx.t("downtime"), fmt_duration(summary["down_s"] or 0, ctx.lang), border=True)
-    cols[2].metric(ctx.t("incidents"), f"{summary['incidents'] or 0:,}", border=True)
-    cols[3].metric("MTTR", fmt_duration(summary["mttr_s"], ctx.lang), border=True)
-    cols[4].metric("MTBF", fmt_duration(summary["mtbf_s"], ctx.lang), border=True)
-    cols[5].metric(ctx.t("monitored"), fmt_pct(summary["monitored_fraction"], ctx.lang), border=True,
-                   help=ctx.t("monitored_help"))
+    target = ctx.target("uptime")
+    layout.metric_row(ctx, {
+        "uptime": fmt_value("uptime", summary["uptime"], ctx.lang),
+        "downtime": fmt_duration(summary["down_s"] or 0, ctx.lang), "incidents": f"{summary['incidents'] or 0:,}",
+        "MTTR": fmt_duration(summary["mttr_s"], ctx.lang), "MTBF": fmt_duration(summary["mtbf_s"], ctx.lang),
+        "monitored": fmt_pct(summary["monitored_fraction"], ctx.lang),
+    }, help={"uptime": ctx.t("target_is", target=fmt_pct(target, ctx.lang)) if target else None,
+             "monitored": ctx.t("monitored_help")})
 
 
 def coverage(ctx: Context, summary: dict[str, Any]) -> None:
@@ -67,10 +65,8 @@ def coverage(ctx: Context, summary: dict[str, Any]) -> None:
         frame = layout.local_times(pd.DataFrame(windows), ctx.tz)
         frame["duration"] = [fmt_duration(s, ctx.lang) for s in frame["duration_s"]]
         layout.table(ctx, frame, "maintenance", column_order=["start", "end", "duration", "reason", "approved_by"],
-                     column_config={"start": st.column_config.DatetimeColumn(ctx.t("start"), format="YYYY-MM-DD HH:mm"),
-                                    "end": st.column_config.DatetimeColumn(ctx.t("end"), format="YYYY-MM-DD HH:mm"),
-                                    "duration": ctx.t("duration"), "reason": ctx.t("reason"),
-                                    "approved_by": ctx.t("approved_by")})
+                     column_config=layout.column_config(ctx, time=["start", "end"],
+                                                        text=["duration", "reason", "approved_by"]))
 
 
 def incidents_section(ctx: Context, incidents: pd.DataFrame) -> None:
@@ -112,10 +108,9 @@ def incidents_section(ctx: Context, incidents: pd.DataFrame) -> None:
         if near.empty:
             st.caption(ctx.t("no_audit_near"))
         else:
-            layout.table(ctx, layout.local_times(near, ctx.tz), "audit-near-incidents", column_config={
-                "instant": st.column_config.DatetimeColumn(ctx.t("incident_start"), format="YYYY-MM-DD HH:mm"),
-                "user_id": ctx.t("actor"), "action": ctx.t("action"), "status": ctx.t("status"),
-                "entries": ctx.t("entries")})
+            columns = layout.column_config(ctx, time={"instant": "incident_start"}, text={
+                "user_id": "actor", "action": "action", "status": "status", "entries": "entries"})
+            layout.table(ctx, layout.local_times(near, ctx.tz), "audit-near-incidents", column_config=columns)
         if ctx.viewer.can(access.RAW_AUDIT):
             raw = ctx.read("access.entries_near_incidents", viewer=ctx.viewer_arg())
             if not raw.empty:
@@ -135,10 +130,11 @@ def render() -> None:
             coverage(ctx, summary)
         return
     summary_metrics(ctx, summary)
-    target = ctx.config.objectives["uptime"].target if "uptime" in ctx.config.objectives else 0.995
+    target = ctx.target("uptime")
     left, right = st.columns([1, 1])
     with left:
-        layout.chart(charts.uptime_calendar(ctx.read("uptime.daily"), target, ctx.lang), key="calendar")
+        layout.chart(charts.uptime_calendar(ctx.read("uptime.daily"), 0.995 if target is None else target, ctx.lang),
+                     key="calendar")
     with right:
         st.subheader(ctx.t("by_monitor"))
         monitors = ctx.read("uptime.by_monitor")
@@ -146,14 +142,9 @@ def render() -> None:
                                    unmonitored=[fmt_duration(s, ctx.lang) for s in monitors["unmonitored_s"]])
         layout.table(ctx, monitors, "monitors",
                      column_order=["monitor", "uptime", "downtime", "incidents", "monitored_fraction", "unmonitored"],
-                     column_config={"monitor": ctx.t("monitor"),
-                                    "uptime": st.column_config.NumberColumn(ctx.t("uptime"), format="percent"),
-                                    "downtime": ctx.t("downtime"),
-                                    "incidents": st.column_config.NumberColumn(ctx.t("incidents"), format="%d"),
-                                    "monitored_fraction": st.column_config.NumberColumn(ctx.t("monitored"),
-                                                                                        format="percent"),
-                                    "unmonitored": ctx.t("unmonitored"),
-                                    "probes": st.column_config.NumberColumn(ctx.t("probes"), format="localized")})
+                     column_config=layout.column_config(
+                         ctx, text=["monitor", "downtime", "unmonitored"], integer=["incidents"], count=["probes"],
+                         percent={"uptime": "uptime", "monitored_fraction": "monitored"}))
     incidents_section(ctx, ctx.read("uptime.incidents"))
     coverage(ctx, summary)
     st.subheader(ctx.t("budgets_title"))

@@ -71,22 +71,18 @@ def field_tab(ctx: Context) -> None:
                              rating_label=[ctx.t(f"rating_{r}") for r in worst["rating"]])
         layout.table(ctx, worst, "vitals-worst-pages", height=360,
                      column_order=["metric", "rank", "route", "value", "rating_label", "samples"],
-                     column_config={"metric": ctx.t("metric"), "rank": st.column_config.NumberColumn("#", format="%d"),
-                                    "route": st.column_config.TextColumn(ctx.t("route"), width="large"),
-                                    "value": "p75", "rating_label": ctx.t("rating"),
-                                    "samples": st.column_config.NumberColumn(ctx.t("samples"), format="localized")})
+                     column_config=layout.column_config(
+                         ctx, text={"metric": "metric", "value": "p75", "rating_label": "rating"},
+                         integer={"rank": "#"}, wide=["route"], count=["samples"]))
     st.subheader(ctx.t("vitals_table"))
     table = frame.assign(value=[_value(m, v) for m, v in zip(frame["metric"], frame["p75"], strict=True)],
                          rating_label=[ctx.t(f"rating_{r}") for r in frame["rating"]])
     layout.table(ctx, table, "vitals-p75", column_order=["metric", "value", "rating_label", "samples", "share_good",
                                                           "share_ni", "share_poor", "source"],
-                 column_config={"metric": ctx.t("metric"), "value": "p75", "rating_label": ctx.t("rating"),
-                                "samples": st.column_config.NumberColumn(ctx.t("samples"), format="localized"),
-                                "share_good": st.column_config.NumberColumn(ctx.t("rating_good"), format="percent"),
-                                "share_ni": st.column_config.NumberColumn(ctx.t("rating_needs_improvement"),
-                                                                          format="percent"),
-                                "share_poor": st.column_config.NumberColumn(ctx.t("rating_poor"), format="percent"),
-                                "source": ctx.t("source")})
+                 column_config=layout.column_config(
+                     ctx, text={"metric": "metric", "value": "p75", "rating_label": "rating", "source": "source"},
+                     count=["samples"], percent={"share_good": "rating_good", "share_ni": "rating_needs_improvement",
+                                                 "share_poor": "rating_poor"}))
 
 
 def lab_tab(ctx: Context) -> None:
@@ -114,26 +110,19 @@ def lab_tab(ctx: Context) -> None:
                                                     for f in assertions["failing"]])
             layout.table(ctx, shown, "lighthouse-assertions",
                          column_order=["url", "result", "passed", "failed", "failing_text"],
-                         column_config={"url": st.column_config.TextColumn("URL", width="medium"),
-                                        "result": ctx.t("result"),
-                                        "passed": st.column_config.NumberColumn(ctx.t("passed"), format="%d"),
-                                        "failed": st.column_config.NumberColumn(ctx.t("failed"), format="%d"),
-                                        "failing_text": ctx.t("failing_assertions")})
+                         column_config=layout.column_config(
+                             ctx, medium={"url": "URL"}, integer=["passed", "failed"],
+                             text={"result": "result", "failing_text": "failing_assertions"}))
     if not trend.empty:
         st.markdown(f"**{ctx.t('lab_runs')}**")
         layout.table(ctx, trend, "lighthouse-runs", height=300,
                      column_order=["day", "url", "form_factor", "performance_score", "lcp_ms", "cls", "tbt_ms", "fcp_ms",
                                    "speed_index_ms"],
-                     column_config={"day": st.column_config.DateColumn(ctx.t("day"), format="YYYY-MM-DD"),
-                                    "url": "URL", "form_factor": ctx.t("form_factor"),
-                                    "performance_score": st.column_config.NumberColumn(ctx.t("performance_score"),
-                                                                                       format="%d"),
-                                    "lcp_ms": st.column_config.NumberColumn("LCP", format="%,.0f ms"),
-                                    "cls": st.column_config.NumberColumn("CLS", format="%.3f"),
-                                    "tbt_ms": st.column_config.NumberColumn("TBT", format="%,.0f ms"),
-                                    "fcp_ms": st.column_config.NumberColumn("FCP", format="%,.0f ms"),
-                                    "speed_index_ms": st.column_config.NumberColumn("Speed Index",
-                                                                                    format="%,.0f ms")})
+                     column_config=layout.column_config(
+                         ctx, text={"url": "URL", "form_factor": "form_factor"}, integer=["performance_score"],
+                         whole_ms={"lcp_ms": "LCP", "tbt_ms": "TBT", "fcp_ms": "FCP", "speed_index_ms": "Speed Index"},
+                         extra={"day": st.column_config.DateColumn(ctx.t("day"), format="YYYY-MM-DD"),
+                                "cls": st.column_config.NumberColumn("CLS", format="%.3f")}))
 
 
 def render() -> None:
