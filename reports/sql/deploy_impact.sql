@@ -25,37 +25,53 @@
 WITH win AS (
     SELECT * FROM deploy_windows($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE)
 ),
-req AS (
-    SELECT uid, any_value(source) AS request_source,
-           count(*) FILTER (WHERE side = 'before') AS requests_before,
-           count(*) FILTER (WHERE side = 'after') AS requests_after,
-           count(*) FILTER (WHERE side = 'before' AND is_error) AS errors_before,
-           count(*) FILTER (WHERE side = 'after' AND is_error) AS errors_after,
-           sum(weight) FILTER (WHERE side = 'before') AS est_requests_before,
-           sum(weight) FILTER (WHERE side = 'after') AS est_requests_after
+req_sides AS (  -- per deployment k and side; k is the deployment's number in ready order
+    SELECT k, after, any_value(source) AS source, count(*) AS n, count(*) FILTER (WHERE is_error) AS errors,
+           sum(weight) AS est
     FROM deploy_requests($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
         $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE)
-    GROUP BY uid
+    GROUP BY k, after
 ),
-lat AS (
-    SELECT uid, any_value(source) AS latency_source,
-           count(*) FILTER (WHERE side = 'before') AS latency_samples_before,
-           count(*) FILTER (WHERE side = 'after') AS latency_samples_after,
-           quantile_cont(duration_ms, 0.95) FILTER (WHERE side = 'before') AS p95_before_ms,
-           quantile_cont(duration_ms, 0.95) FILTER (WHERE side = 'after') AS p95_after_ms
+req AS (
+    SELECT k, any_value(source) AS request_source,
+           any_value(n) FILTER (WHERE NOT after) AS requests_before,
+           any_value(n) FILTER (WHERE after) AS requests_after,
+           any_value(errors) FILTER (WHERE NOT after) AS errors_before,
+           any_value(errors) FILTER (WHERE after) AS errors_after,
+           any_value(est) FILTER (WHERE NOT after) AS est_requests_before,
+           any_value(est) FILTER (WHERE after) AS est_requests_after
+    FROM req_sides
+    GROUP BY k
+),
+lat_sides AS (
+    SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(duration_ms, 0.95) AS p95
     FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
         $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
-    GROUP BY uid
+    GROUP BY k, after
 ),
-lcp AS (
-    SELECT uid, any_value(source) AS lcp_source,
-           count(*) FILTER (WHERE side = 'before') AS lcp_samples_before,
-           count(*) FILTER (WHERE side = 'after') AS lcp_samples_after,
-           quantile_cont(value, 0.75) FILTER (WHERE side = 'before') AS lcp_p75_before_ms,
-           quantile_cont(value, 0.75) FILTER (WHERE side = 'after') AS lcp_p75_after_ms
+lat AS (
+    SELECT k, any_value(source) AS latency_source,
+           any_value(n) FILTER (WHERE NOT after) AS latency_samples_before,
+           any_value(n) FILTER (WHERE after) AS latency_samples_after,
+           any_value(p95) FILTER (WHERE NOT after) AS p95_before_ms,
+           any_value(p95) FILTER (WHERE after) AS p95_after_ms
+    FROM lat_sides
+    GROUP BY k
+),
+lcp_sides AS (
+    SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(value, 0.75) AS p75
     FROM deploy_lcp($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
         $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
-    GROUP BY uid
+    GROUP BY k, after
+),
+lcp AS (
+    SELECT k, any_value(source) AS lcp_source,
+           any_value(n) FILTER (WHERE NOT after) AS lcp_samples_before,
+           any_value(n) FILTER (WHERE after) AS lcp_samples_after,
+           any_value(p75) FILTER (WHERE NOT after) AS lcp_p75_before_ms,
+           any_value(p75) FILTER (WHERE after) AS lcp_p75_after_ms
+    FROM lcp_sides
+    GROUP BY k
 )
 SELECT w.uid, w.ready_at, w.commit_sha, w.commit_ref, w.commit_message, w.commit_author,
        w.before_start, w.before_end, w.after_start, w.after_end,
@@ -80,7 +96,7 @@ SELECT w.uid, w.ready_at, w.commit_sha, w.commit_ref, w.commit_message, w.commit
        coalesce(v.lcp_samples_after, 0) AS lcp_samples_after,
        v.lcp_p75_before_ms, v.lcp_p75_after_ms
 FROM win w
-LEFT JOIN req r ON r.uid = w.uid
-LEFT JOIN lat l ON l.uid = w.uid
-LEFT JOIN lcp v ON v.uid = w.uid
+LEFT JOIN req r ON r.k = w.k
+LEFT JOIN lat l ON l.k = w.k
+LEFT JOIN lcp v ON v.k = w.k
 ORDER BY w.ready_at, w.uid

@@ -12,10 +12,15 @@
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $window_s DOUBLE,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[]
 -- note:    one set-based query for every deployment of the period; the tests run in Python
-SELECT uid, any_value(source) AS latency_source,
-       coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE side = 'before'), []::DOUBLE[]) AS before_ms,
-       coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE side = 'after'), []::DOUBLE[]) AS after_ms
-FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-    $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
-GROUP BY uid
-ORDER BY uid
+WITH per_k AS (  -- k: the deployment's number in ready order (deploy_windows)
+    SELECT k, any_value(source) AS latency_source,
+           coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE NOT after), []::DOUBLE[]) AS before_ms,
+           coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE after), []::DOUBLE[]) AS after_ms
+    FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+    GROUP BY k
+)
+SELECT w.uid, p.latency_source, p.before_ms, p.after_ms
+FROM per_k p
+JOIN deploy_windows($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE) w ON w.k = p.k
+ORDER BY w.uid
