@@ -16,16 +16,13 @@
 --          error events carry no rate. Only events of $environment count (an event without an
 --          environment is not known to be production; $environment NULL = every environment); events
 --          inside a maintenance window are left out.
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-ev AS (
+WITH ev AS (
     SELECT e.ts, e.exc_type, e.level, e.handled
     FROM sentry_errors e
     WHERE e.ts >= $start AND e.ts < $end
       AND ($environment::VARCHAR IS NULL OR e.environment = $environment)
       AND e.event_type NOT IN ('csp', 'hpkp', 'expectct', 'expectstaple', 'nel')
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE e.ts >= m.s AND e.ts < m.e)
+      AND NOT in_windows(e.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
 )
 SELECT CAST(timezone($tz, ts) AS DATE) AS day, exc_type, level,
        count(*) AS events,

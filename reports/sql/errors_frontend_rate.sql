@@ -19,11 +19,8 @@
 --          configures the traces rate), error events by 1 (Sentry's error sampleRate defaults to
 --          1.0 and events carry none); `pageloads_sampled` is the unscaled number. Security reports
 --          are not errors; only $environment counts (NULL = all); maintenance windows are excluded.
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-browser_errors AS (
-    SELECT e.ts
+WITH browser_errors AS (
+    SELECT minute_of(e.ts) AS m, count(*) AS err
     FROM sentry_errors e
     WHERE e.ts >= $start AND e.ts < $end
       AND ($environment::VARCHAR IS NULL OR e.environment = $environment)
@@ -38,21 +35,27 @@ browser_errors AS (
       AND coalesce(lower(coalesce(json_extract_string(e.tags, '$.runtime'),
                                   json_extract_string(e.tags, '$."runtime.name"'))), '')
           NOT IN ('node', 'edge', 'vercel-edge', 'bun', 'deno', 'cloudflare')
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE e.ts >= m.s AND e.ts < m.e)
+      AND NOT in_windows(e.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+    GROUP BY m
 ),
-pageloads AS (
-    SELECT t.ts,
-           CASE WHEN t.sample_rate > 0 AND t.sample_rate <= 1 THEN t.sample_rate ELSE $sentry_sample_rate END AS rate
-    FROM sentry_transactions t
-    WHERE t.op = 'pageload' AND t.ts >= $start AND t.ts < $end
-      AND ($environment::VARCHAR IS NULL OR t.environment = $environment)
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE t.ts >= m.s AND t.ts < m.e)
+pageloads AS (  -- per UTC minute first: the local day is looked up per minute, not per pageload
+    SELECT minute_of(t.ts) AS m, count(*) AS pl, sum(1.0 / rate) AS weight, bool_or(rate < 1) AS sampled
+    FROM (SELECT ts, CASE WHEN sample_rate > 0 AND sample_rate <= 1 THEN sample_rate ELSE $sentry_sample_rate END AS rate
+          FROM sentry_transactions
+          WHERE op = 'pageload' AND ts >= $start AND ts < $end
+            AND ($environment::VARCHAR IS NULL OR environment = $environment)
+            AND NOT in_windows(ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])) t
+    GROUP BY m
+),
+per_minute AS (
+    SELECT m, err, 0 AS pl, CAST(0 AS DOUBLE) AS weight, false AS sampled FROM browser_errors
+    UNION ALL
+    SELECT m, 0, pl, weight, sampled FROM pageloads
 ),
 counted AS (
-    SELECT CAST(timezone($tz, ts) AS DATE) AS day, 1 AS err, 0 AS pl, CAST(0 AS DOUBLE) AS weight, false AS sampled
-    FROM browser_errors
-    UNION ALL
-    SELECT CAST(timezone($tz, ts) AS DATE), 0, 1, 1.0 / rate, rate < 1 FROM pageloads
+    SELECT d.day, p.err, p.pl, p.weight, p.sampled
+    FROM per_minute p
+    JOIN local_minutes($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $tz::VARCHAR) d ON d.m = p.m
 )
 SELECT day,
        coalesce(sum(err), 0) AS browser_errors,

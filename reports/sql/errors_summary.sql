@@ -12,16 +12,13 @@
 -- note:    same event selection as errors_daily (security reports left out, $environment only,
 --          maintenance excluded, counts not scaled). Users are counted by user id only: events
 --          without one add no user (Sentry's own userCount also falls back to the IP address).
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-ev AS (
+WITH ev AS (
     SELECT e.ts, e.handled, e.issue_id, e.user_id
     FROM sentry_errors e
     WHERE e.ts >= $start AND e.ts < $end
       AND ($environment::VARCHAR IS NULL OR e.environment = $environment)
       AND e.event_type NOT IN ('csp', 'hpkp', 'expectct', 'expectstaple', 'nel')
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE e.ts >= m.s AND e.ts < m.e)
+      AND NOT in_windows(e.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
 )
 SELECT count(*) AS events,
        count(*) FILTER (WHERE handled) AS handled,

@@ -14,14 +14,13 @@
 --          is not moved by maintenance windows (it is a fact about the issue); the event counts
 --          exclude maintenance like errors_daily. Issues known only from events (not in the Issues
 --          data) are not listed: the first loaded event is not the issue's first_seen.
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-loaded AS (
+WITH loaded AS (
     SELECT EXISTS (SELECT 1 FROM sentry_errors WHERE ts >= $start AND ts < $end) AS any_events
 ),
 period_ev AS (
-    SELECT e.issue_id, e.ts, e.user_id, ($environment::VARCHAR IS NULL OR coalesce(e.environment = $environment, false)) AS in_env
+    SELECT e.issue_id, e.ts, e.user_id, ($environment::VARCHAR IS NULL OR coalesce(e.environment = $environment, false)) AS in_env,
+           ($environment::VARCHAR IS NULL OR coalesce(e.environment = $environment, false))
+               AND NOT in_windows(e.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[]) AS counted
     FROM sentry_errors e
     WHERE e.ts >= $start AND e.ts < $end AND e.issue_id IS NOT NULL
       AND e.event_type NOT IN ('csp', 'hpkp', 'expectct', 'expectstaple', 'nel')
@@ -29,10 +28,8 @@ period_ev AS (
 per_issue AS (
     SELECT issue_id,
            bool_or(in_env) AS any_in_env,
-           count(*) FILTER (WHERE in_env AND NOT EXISTS (SELECT 1 FROM maint m WHERE ts >= m.s AND ts < m.e))
-               AS events,
-           count(DISTINCT user_id) FILTER (WHERE in_env AND NOT EXISTS (
-               SELECT 1 FROM maint m WHERE ts >= m.s AND ts < m.e)) AS users
+           count(*) FILTER (WHERE counted) AS events,
+           count(DISTINCT user_id) FILTER (WHERE counted) AS users
     FROM period_ev
     GROUP BY issue_id
 )

@@ -19,10 +19,7 @@
 --          range it was queried with, which need not be this period, cannot be filtered by
 --          environment or maintenance, and are so labelled. first_seen / last_seen are the issue's
 --          (Issues API), widened by the loaded events. Same event selection as errors_daily.
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-loaded AS (
+WITH loaded AS (
     SELECT EXISTS (SELECT 1 FROM sentry_errors WHERE ts >= $start AND ts < $end) AS any_events
 ),
 ev AS (
@@ -32,7 +29,7 @@ ev AS (
       AND e.issue_id IS NOT NULL
       AND ($environment::VARCHAR IS NULL OR e.environment = $environment)
       AND e.event_type NOT IN ('csp', 'hpkp', 'expectct', 'expectstaple', 'nel')
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE e.ts >= m.s AND e.ts < m.e)
+      AND NOT in_windows(e.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
 ),
 by_issue AS (
     SELECT issue_id, count(*) AS events, count(DISTINCT user_id) AS users,

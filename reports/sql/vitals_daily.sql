@@ -12,38 +12,19 @@
 -- note:    the source is chosen once for the whole period (as in vitals_p75), so a trend never
 --          switches source from one day to the next; see vitals_p75 for the route, environment and
 --          device rules
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-thresholds AS (
-    SELECT * FROM vitals_thresholds()
-),
-samples AS (
-    SELECT * FROM vitals_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-                                 $sentry_sample_rate::DOUBLE)
-),
-chosen AS (
-    SELECT any_value(source) AS source, coalesce(any_value(sampled), false) AS sampled FROM samples
-),
-kept AS (
-    SELECT s.*, t.good_max, t.ni_max
-    FROM samples s
-    JOIN thresholds t ON t.metric = s.metric
-    WHERE isfinite(s.value)
-      AND ($route IS NULL OR s.route = $route)
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE s.ts >= m.s AND s.ts < m.e)
-),
-daily AS (
-    SELECT CAST(timezone($tz, ts) AS DATE) AS day, metric, any_value(good_max) AS good_max,
-           any_value(ni_max) AS ni_max, count(*) AS samples, quantile_cont(value, 0.75) AS p75
-    FROM kept
-    GROUP BY ALL
+WITH daily AS (
+    SELECT d.day, k.ord, count(*) AS samples, quantile_cont(k.value, 0.75) AS p75
+    FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR,
+                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[]) k
+    -- the local day of each sample's UTC minute: no time-zone conversion per sample
+    JOIN local_minutes($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $tz::VARCHAR) d ON d.m = minute_of(k.ts)
+    GROUP BY d.day, k.ord
 )
-SELECT d.day, d.metric, d.samples, d.p75,
-       CASE WHEN d.p75 <= d.good_max THEN 'good' WHEN d.p75 <= d.ni_max THEN 'needs_improvement'
+SELECT d.day, t.metric, d.samples, d.p75,
+       CASE WHEN d.p75 <= t.good_max THEN 'good' WHEN d.p75 <= t.ni_max THEN 'needs_improvement'
             ELSE 'poor' END AS rating,
        c.source, c.sampled
 FROM daily d
-JOIN thresholds t ON t.metric = d.metric
-CROSS JOIN chosen c
+JOIN vitals_thresholds() t ON t.ord = d.ord
+CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE) c
 ORDER BY d.day, t.ord

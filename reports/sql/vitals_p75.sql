@@ -23,40 +23,21 @@
 --          transaction name. `samples` is the number of measurements (unscaled: it is the basis of
 --          the percentile); `sampled` says the Sentry pageloads were sampled (rate carried by the
 --          event, else $sentry_sample_rate, below 1). Lab (Lighthouse) data is never used here.
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-thresholds AS (
-    SELECT * FROM vitals_thresholds()
-),
-samples AS (
-    SELECT * FROM vitals_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-                                 $sentry_sample_rate::DOUBLE)
-),
-chosen AS (
-    SELECT any_value(source) AS source, coalesce(any_value(sampled), false) AS sampled FROM samples
-),
-kept AS (
-    SELECT s.*, t.good_max, t.ni_max
-    FROM samples s
-    JOIN thresholds t ON t.metric = s.metric
-    WHERE isfinite(s.value)
-      AND ($route IS NULL OR s.route = $route)
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE s.ts >= m.s AND s.ts < m.e)
-),
-grouped AS (
-    SELECT metric,
-           CASE WHEN $group_by = 'device' THEN device_type END AS device_type,
-           CASE WHEN $group_by = 'route' THEN route END AS route,
+WITH grouped AS (  -- one pass over the samples; grp = the device type or route of the split (NULL for 'none')
+    SELECT ord,
+           CASE WHEN $group_by = 'device' THEN device_type WHEN $group_by = 'route' THEN route END AS grp,
            count(*) AS samples,
            quantile_cont(value, 0.75) AS p75,
+           -- finite values: good = <= good_max, needs improvement = the rest <= ni_max, poor = the rest
            count(*) FILTER (WHERE value <= good_max) AS n_good,
-           count(*) FILTER (WHERE value > good_max AND value <= ni_max) AS n_ni,
-           count(*) FILTER (WHERE value > ni_max) AS n_poor
-    FROM kept
+           count(*) FILTER (WHERE value <= ni_max) AS n_good_or_ni
+    FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR,
+                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
     GROUP BY ALL
 )
-SELECT t.metric, g.device_type, g.route,
+SELECT t.metric,
+       CASE WHEN $group_by = 'device' THEN g.grp END AS device_type,
+       CASE WHEN $group_by = 'route' THEN g.grp END AS route,
        coalesce(g.samples, 0) AS samples,
        g.p75,
        CASE WHEN $group_by NOT IN ('none', 'device', 'route')
@@ -66,12 +47,12 @@ SELECT t.metric, g.device_type, g.route,
             WHEN g.p75 <= t.ni_max THEN 'needs_improvement'
             ELSE 'poor' END AS rating,
        g.n_good / g.samples AS share_good,
-       g.n_ni / g.samples AS share_ni,
-       g.n_poor / g.samples AS share_poor,
+       (g.n_good_or_ni - g.n_good) / g.samples AS share_ni,
+       (g.samples - g.n_good_or_ni) / g.samples AS share_poor,
        t.good_max, t.ni_max,
        c.source, c.sampled
-FROM thresholds t
-LEFT JOIN grouped g ON g.metric = t.metric
-CROSS JOIN chosen c
-WHERE g.metric IS NOT NULL OR $group_by = 'none'
-ORDER BY t.ord, g.device_type, g.route
+FROM vitals_thresholds() t
+LEFT JOIN grouped g ON g.ord = t.ord
+CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE) c
+WHERE g.ord IS NOT NULL OR $group_by = 'none'
+ORDER BY t.ord, g.grp

@@ -10,45 +10,24 @@
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[],
 --          $sentry_sample_rate DOUBLE, $min_samples INTEGER, $limit INTEGER
 -- note:    source chosen once per period as in vitals_p75; samples without a route are left out
-WITH maint AS (
-    SELECT unnest($maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], recursive := true)
-),
-thresholds AS (
-    SELECT * FROM vitals_thresholds()
-),
-samples AS (
-    SELECT * FROM vitals_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-                                 $sentry_sample_rate::DOUBLE)
-),
-chosen AS (
-    SELECT any_value(source) AS source, coalesce(any_value(sampled), false) AS sampled FROM samples
-),
-kept AS (
-    SELECT s.*, t.good_max, t.ni_max
-    FROM samples s
-    JOIN thresholds t ON t.metric = s.metric
-    WHERE isfinite(s.value)
-      AND s.route IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM maint m WHERE s.ts >= m.s AND s.ts < m.e)
-),
-per_route AS (
-    SELECT metric, route, any_value(good_max) AS good_max, any_value(ni_max) AS ni_max,
-           count(*) AS samples, quantile_cont(value, 0.75) AS p75
-    FROM kept
-    WHERE metric IN ('LCP', 'INP', 'CLS')
-    GROUP BY ALL
+WITH per_route AS (
+    SELECT ord, route, count(*) AS samples, quantile_cont(value, 0.75) AS p75
+    FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, NULL,
+                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+    WHERE metric IN ('LCP', 'INP', 'CLS') AND route IS NOT NULL
+    GROUP BY ord, route
     HAVING count(*) >= $min_samples
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY metric ORDER BY p75 DESC, samples DESC, route) AS rank
+    SELECT *, row_number() OVER (PARTITION BY ord ORDER BY p75 DESC, samples DESC, route) AS rank
     FROM per_route
 )
-SELECT r.metric, r.rank, r.route, r.samples, r.p75,
-       CASE WHEN r.p75 <= r.good_max THEN 'good' WHEN r.p75 <= r.ni_max THEN 'needs_improvement'
+SELECT t.metric, r.rank, r.route, r.samples, r.p75,
+       CASE WHEN r.p75 <= t.good_max THEN 'good' WHEN r.p75 <= t.ni_max THEN 'needs_improvement'
             ELSE 'poor' END AS rating,
        c.source, c.sampled
 FROM ranked r
-JOIN thresholds t ON t.metric = r.metric
-CROSS JOIN chosen c
+JOIN vitals_thresholds() t ON t.ord = r.ord
+CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE) c
 WHERE r.rank <= $limit
 ORDER BY t.ord, r.rank
