@@ -307,3 +307,25 @@ def test_p75_equals_numpy_linear_on_random_samples(con, values, split):
     for r in groups.itertuples():
         mine = [v for i, v in enumerate(values) if (i < split) == (r.device_type == "mobile")]
         assert r.p75 == pytest.approx(p75_ref(mine), rel=1e-12, abs=1e-9)
+
+
+def test_a_pinned_source_wins_over_the_first_available(con):
+    add_si(con, [(at(1), "LCP", 1000.0), (at(2), "LCP", 1200.0)])
+    for i, lcp in enumerate([3000.0, 3400.0, 5000.0]):
+        add_pageload(con, at(10 + i), lcp=lcp, sample_rate=0.5)
+    scope = scope_for()
+    auto = vitals.p75(con, scope).set_index("metric").loc["LCP"]
+    assert (auto["source"], auto["samples"], auto["p75"]) == ("speed_insights", 2, p75_ref([1000.0, 1200.0]))
+    assert not auto["sampled"]
+    pinned_config = parse_config({"report": {"timezone": "Asia/Seoul"},
+                                  "objectives": {"lcp_p75_ms": {"target": 2500, "source": "sentry_pageloads"}}})
+    pinned = Scope.of(pinned_config, scope.period)
+    row = vitals.p75(con, pinned).set_index("metric").loc["LCP"]
+    assert (row["source"], row["samples"], row["p75"]) == ("sentry_pageloads", 3, p75_ref([3000.0, 3400.0, 5000.0]))
+    assert row["sampled"]
+    assert vitals.daily(con, pinned)["samples"].sum() >= 3
+    # pinned to a source without samples: no data, never the other source
+    si_config = parse_config({"objectives": {"cls_p75": {"target": 0.1, "source": "speed_insights"}}})
+    con.execute("DELETE FROM speed_insights")
+    empty = vitals.p75(con, Scope.of(si_config, scope.period)).set_index("metric").loc["LCP"]
+    assert empty["samples"] == 0 and empty["rating"] == "no_data"

@@ -100,6 +100,3 @@ WHERE kind = 'SERVER' AND end_ts >= p_start AND end_ts < p_end
   AND latency_source(p_start, p_end, p_env, p_source) = 'trace_spans'
   AND NOT in_windows(end_ts, p_maint)
   AND (p_route IS NULL OR requests_route_match(coalesce(http_route, name), p_route));
-
--- (kept until db_spans.sql uses in_windows)
-CREATE OR REPLACE TEMP MACRO requests_in_maintenance(t, p_maint) AS in_windows(t, p_maint);

@@ -6,7 +6,9 @@
 --   (Speed Insights when it holds any sample, else Sentry pageload measurements when a pageload
 --   carries any, else NULL), and whether the Sentry pageloads were sampled (rate carried by the
 --   event, else p_sentry_rate, below 1; false for Speed Insights). Decided with EXISTS over the
---   base tables, so it costs next to nothing and never scans the samples.
+--   base tables, so it costs next to nothing and never scans the samples. p_source
+--   ('speed_insights' | 'sentry_pageloads', the objectives' `source`) pins the source: NULL then
+--   means the pinned source has no sample.
 -- vitals_samples(...): the field samples of the period and environment from that ONE source:
 --   Speed Insights rows, or (only when Speed Insights has none) Sentry pageload measurements
 --   unpivoted to one row per metric; with device type and route. The route filter and maintenance
@@ -20,9 +22,13 @@ SELECT metric, ord, CAST(good_max AS DOUBLE) AS good_max, CAST(ni_max AS DOUBLE)
 FROM (VALUES ('LCP', 1, 2500, 4000), ('INP', 2, 200, 500), ('CLS', 3, 0.1, 0.25),
              ('FCP', 4, 1800, 3000), ('TTFB', 5, 800, 1800), ('FID', 6, 100, 300)) AS t(metric, ord, good_max, ni_max);
 
-CREATE OR REPLACE TEMP MACRO vitals_choice(p_start, p_end, p_environment, p_sentry_rate) AS TABLE
-SELECT CASE WHEN has_si THEN 'speed_insights' WHEN has_pl THEN 'sentry_pageloads' END AS source,
-       NOT has_si AND pl_sampled AS sampled
+CREATE OR REPLACE TEMP MACRO vitals_choice(p_start, p_end, p_environment, p_sentry_rate, p_source) AS TABLE
+SELECT source, coalesce(source = 'sentry_pageloads', false) AND pl_sampled AS sampled
+FROM (
+SELECT CASE WHEN p_source = 'speed_insights' THEN CASE WHEN has_si THEN 'speed_insights' END
+            WHEN p_source = 'sentry_pageloads' THEN CASE WHEN has_pl THEN 'sentry_pageloads' END
+            WHEN has_si THEN 'speed_insights' WHEN has_pl THEN 'sentry_pageloads' END AS source,
+       pl_sampled
 FROM (
     SELECT EXISTS (SELECT 1 FROM speed_insights
                    WHERE ts >= p_start AND ts < p_end AND (p_environment IS NULL OR environment = p_environment))
@@ -39,9 +45,9 @@ FROM (
                      AND (lcp IS NOT NULL OR inp IS NOT NULL OR cls IS NOT NULL OR fcp IS NOT NULL
                           OR ttfb IS NOT NULL OR fid IS NOT NULL)
                      AND coalesce(sample_rate, p_sentry_rate) < 1) AS pl_sampled
-);
+));
 
-CREATE OR REPLACE TEMP MACRO vitals_samples(p_start, p_end, p_environment) AS TABLE
+CREATE OR REPLACE TEMP MACRO vitals_samples(p_start, p_end, p_environment, p_source) AS TABLE
 SELECT ts, upper(trim(metric)) AS metric, value,
        -- CASE rather than coalesce/nullif: the string functions then run on the column's
        -- dictionary, and the path is only cleaned for rows without a route
@@ -49,6 +55,7 @@ SELECT ts, upper(trim(metric)) AS metric, value,
        CASE WHEN route <> '' THEN route ELSE nullif(regexp_replace(path, '[?#].*$', ''), '') END AS route
 FROM speed_insights
 WHERE ts >= p_start AND ts < p_end AND (p_environment IS NULL OR environment = p_environment)
+  AND (p_source IS NULL OR p_source = 'speed_insights')
 UNION ALL
 SELECT ts, metric, value, device_type, route
 FROM (
@@ -69,16 +76,18 @@ FROM (
             FROM sentry_transactions
             WHERE op = 'pageload' AND ts >= p_start AND ts < p_end
               AND (p_environment IS NULL OR environment = p_environment)
-              AND NOT EXISTS (SELECT 1 FROM speed_insights
-                              WHERE ts >= p_start AND ts < p_end
-                                AND (p_environment IS NULL OR environment = p_environment))
+              AND CASE WHEN p_source IS NULL
+                       THEN NOT EXISTS (SELECT 1 FROM speed_insights
+                                        WHERE ts >= p_start AND ts < p_end
+                                          AND (p_environment IS NULL OR environment = p_environment))
+                       ELSE p_source = 'sentry_pageloads' END
         )
     ) ON "LCP", "INP", "CLS", "FCP", "TTFB", "FID" INTO NAME metric VALUE value
 );
 
-CREATE OR REPLACE TEMP MACRO vitals_kept(p_start, p_end, p_environment, p_route, p_maint) AS TABLE
+CREATE OR REPLACE TEMP MACRO vitals_kept(p_start, p_end, p_environment, p_route, p_maint, p_source) AS TABLE
 SELECT t.metric, t.ord, s.ts, s.value, s.device_type, s.route, t.good_max, t.ni_max
-FROM vitals_samples(p_start, p_end, p_environment) s
+FROM vitals_samples(p_start, p_end, p_environment, p_source) s
 JOIN vitals_thresholds() t ON t.metric = s.metric
 WHERE isfinite(s.value)
   AND (p_route IS NULL OR s.route = p_route)

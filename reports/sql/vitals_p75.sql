@@ -12,8 +12,9 @@
 --          by its timestamp (Speed Insights) or the transaction's end (Sentry)
 -- source:  speed_insights, else sentry_transactions (op = 'pageload') measurements; config maintenance windows
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
---          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $group_by VARCHAR, $sentry_sample_rate DOUBLE
--- note:    the source is chosen once per period and environment (before the route filter and the
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $group_by VARCHAR, $sentry_sample_rate DOUBLE, $vitals_source VARCHAR
+-- note:    $vitals_source pins the source (the Web Vitals objectives' `source`; NULL: first
+--          available); the source is chosen once per period and environment (before the route filter and the
 --          maintenance exclusion), so every split uses the same source as the overall figure:
 --          Speed Insights when it holds any sample of $environment in the period, else Sentry pageloads.
 --          Only rows of $environment count ($environment NULL = all). Device type: Speed Insights deviceType
@@ -32,7 +33,7 @@ WITH grouped AS (  -- one pass over the samples; grp = the device type or route 
            count(*) FILTER (WHERE value <= good_max) AS n_good,
            count(*) FILTER (WHERE value <= ni_max) AS n_good_or_ni
     FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR,
-                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $vitals_source::VARCHAR)
     GROUP BY ALL
 )
 SELECT t.metric,
@@ -53,6 +54,7 @@ SELECT t.metric,
        c.source, c.sampled
 FROM vitals_thresholds() t
 LEFT JOIN grouped g ON g.ord = t.ord
-CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE) c
+CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE,
+                         $vitals_source::VARCHAR) c
 WHERE g.ord IS NOT NULL OR $group_by = 'none'
 ORDER BY t.ord, g.grp

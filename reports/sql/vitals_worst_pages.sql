@@ -8,12 +8,13 @@
 -- time:    $start/$end are UTC instants cut in the report time zone by the caller
 -- source:  speed_insights, else sentry_transactions (op = 'pageload') measurements; config maintenance windows
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[],
---          $sentry_sample_rate DOUBLE, $min_samples INTEGER, $limit INTEGER
--- note:    source chosen once per period as in vitals_p75; samples without a route are left out
+--          $sentry_sample_rate DOUBLE, $vitals_source VARCHAR, $min_samples INTEGER, $limit INTEGER
+-- note:    $vitals_source pins the source (the Web Vitals objectives' `source`; NULL: first
+--          available); source chosen once per period as in vitals_p75; samples without a route are left out
 WITH per_route AS (
     SELECT ord, route, count(*) AS samples, quantile_cont(value, 0.75) AS p75
     FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, NULL,
-                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+                     $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $vitals_source::VARCHAR)
     WHERE metric IN ('LCP', 'INP', 'CLS') AND route IS NOT NULL
     GROUP BY ord, route
     HAVING count(*) >= $min_samples
@@ -28,6 +29,7 @@ SELECT t.metric, r.rank, r.route, r.samples, r.p75,
        c.source, c.sampled
 FROM ranked r
 JOIN vitals_thresholds() t ON t.ord = r.ord
-CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE) c
+CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE,
+                         $vitals_source::VARCHAR) c
 WHERE r.rank <= $limit
 ORDER BY t.ord, r.rank
