@@ -15,7 +15,7 @@ import pytest
 from reports import periods, sla, warehouse
 from reports.config import Config, parse_config
 from reports.errors import ConfigError
-from reports.metrics import budget
+from reports.metrics import budget, requests
 from reports.metrics.scope import Scope
 
 OCT = periods.month("2026-10", "Asia/Seoul")
@@ -147,6 +147,10 @@ def test_a_pinned_source_is_used_even_when_the_first_choice_has_data(con):
     assert (by_id["error_rate"]["source"], by_id["error_rate"]["samples"]) == ("sentry_transactions", 4)
     assert by_id["error_rate"]["actual"] == pytest.approx(1 / 4)
     assert (by_id["mean_response_ms"]["source"], by_id["mean_response_ms"]["actual"]) == ("trace_spans", 1000.0)
+    # burn-rate windows follow the pinned source too
+    window = (start, start + timedelta(hours=1))
+    assert requests.windowed_error_ratio(con, Scope.of(config(), OCT), *window) == (1, 120)
+    assert requests.windowed_error_ratio(con, Scope.of(pinned, OCT), *window) == (1, 4)
 
 
 @pytest.mark.parametrize("objectives, message", [

@@ -80,7 +80,7 @@ def windowed_error_ratio(con: duckdb.DuckDBPyConnection, scope: Scope, start: da
     if start.tzinfo is None or end.tzinfo is None:
         raise UsageError("window bounds must be timezone-aware")
     if source is None:
-        source = scope.params()["request_source"]
+        source = scope.config.objective_source("error_rate")
     rows = scoped.records(con, "requests_window", scope, start=start.astimezone(UTC), end=end.astimezone(UTC),
                           source=source)
     return int(rows[0]["bad"]), int(rows[0]["total"])
