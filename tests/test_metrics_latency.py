@@ -51,11 +51,21 @@ def add_server_spans(con, rows: list[tuple], kind: str = "SERVER", environment: 
 
 
 def add_db_spans(con, event_id: str, spans: list[tuple]) -> None:
-    """spans: (op, description, duration_ms, exclusive_time_ms)."""
+    """spans: (op, description, duration_ms, exclusive_time_ms), as ingest stores them: with the
+    transaction's time and environment and the first DB span per description marked."""
+    ts, environment = con.execute("SELECT ts, environment FROM sentry_transactions WHERE event_id = ?",
+                                  [event_id]).fetchone()
+    seen: set = set()
+    rows = []
+    for i, (op, desc, d, x) in enumerate(spans, start=1):
+        first = None
+        if op.startswith("db"):
+            first = desc not in seen
+            seen.add(desc)
+        rows.append((event_id, f"#{i}", i, op, desc, d, x, ts, environment, first))
     con.executemany(
         "INSERT INTO sentry_spans (event_id, span_key, span_index, op, description, duration_ms, exclusive_time_ms, "
-        "file_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-        [(event_id, f"#{i}", i, op, desc, d, x) for i, (op, desc, d, x) in enumerate(spans, start=1)])
+        "tx_ts, tx_environment, db_first, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", rows)
 
 
 def scope_for(start: datetime, end: datetime, tz: str = "Asia/Seoul", maintenance: list | None = None,

@@ -143,6 +143,52 @@ def test_api_transaction_event_entries_release_object_and_response_status(con):
                      ("aa00000000000002", "template.render", pytest.approx(200.0), 200.0, None)]
 
 
+def _tx_event(event_id: str, end: float, environment: str, spans: list[tuple]) -> dict:
+    """A stored transaction payload; spans: (span_id or None, op, description)."""
+    return {"event_id": event_id, "type": "transaction", "transaction": "/api/x", "start_timestamp": end - 1,
+            "timestamp": end, "environment": environment, "contexts": {"trace": {"op": "http.server"}},
+            "spans": [{**({"span_id": sid} if sid else {}), "op": op, "description": desc,
+                       "start_timestamp": end - 0.5, "timestamp": end - 0.4} for sid, op, desc in spans]}
+
+
+def test_spans_carry_the_stored_transaction_time_and_environment_and_the_first_db_mark(con, tmp_path):
+    a, b, c = "a" * 32, "b" * 32, "c" * 32
+    end = 1791018000.0  # 2026-10-03T09:00:00Z
+    write_ndjson(tmp_path / "one.ndjson", [
+        _tx_event(a, end, "production", [("s1", "db.sql.query", "Q1"), ("s2", "db.sql.query", "Q1"),
+                                          ("s3", "db", "Q2"), ("s4", "http.client", "Q1"), (None, "db", None),
+                                          (None, "db.redis", None)]),
+        _tx_event(b, end + 60, "staging", []),
+    ])
+    write_ndjson(tmp_path / "two.ndjson", [
+        # a again with one old and two new spans; b again, now claiming production (the stored row wins)
+        _tx_event(a, end, "production", [("s2", "db.sql.query", "Q1"), ("s5", "db", "Q2"), ("s6", "db", "Q3")]),
+        _tx_event(b, end + 60, "production", [("t1", "db", "Q1")]),
+        # c twice in one file, the second copy with one more span of a description already seen
+        _tx_event(c, end + 120, "production", [("u1", "db", "Q1")]),
+        _tx_event(c, end + 120, "production", [("u1", "db", "Q1"), ("u2", "db", "Q1"), ("u3", "db", "Q4")]),
+    ])
+    load(con, tmp_path / "one.ndjson")
+    load(con, tmp_path / "two.ndjson")
+    got = {(e[0], k): (ts, env, first) for e, k, ts, env, first in rows(
+        con, "SELECT event_id, span_key, tx_ts, tx_environment, db_first FROM sentry_spans")}
+    t0 = utc(2026, 10, 3, 9, 0)
+    assert got == {
+        ("a", "s1"): (t0, "production", True), ("a", "s2"): (t0, "production", False),
+        ("a", "s3"): (t0, "production", True), ("a", "s4"): (t0, "production", None),
+        ("a", "#5"): (t0, "production", True), ("a", "#6"): (t0, "production", False),
+        ("a", "s5"): (t0, "production", False), ("a", "s6"): (t0, "production", True),
+        ("b", "t1"): (t0 + timedelta(minutes=1), "staging", True),
+        ("c", "u1"): (t0 + timedelta(minutes=2), "production", True),
+        ("c", "u2"): (t0 + timedelta(minutes=2), "production", False),
+        ("c", "u3"): (t0 + timedelta(minutes=2), "production", True),
+    }
+    # the marks count distinct transactions per description, as a DISTINCT over the stored spans does
+    marked = rows(con, "SELECT description, count(*) FILTER (WHERE db_first), count(DISTINCT event_id) "
+                       "FROM sentry_spans WHERE starts_with(op, 'db') GROUP BY ALL")
+    assert all(n == distinct for _, n, distinct in marked) and len(marked) == 5
+
+
 # --- events: errors --------------------------------------------------------------------------
 
 def test_error_uses_the_last_exception_and_any_unhandled_mechanism(con):

@@ -14,12 +14,46 @@ from reports.errors import UsageError, WarehouseError
 def test_migrations_are_versioned_and_applied_once(tmp_path):
     db = tmp_path / "w.duckdb"
     con = warehouse.connect(db)
-    versions = con.execute("SELECT version FROM schema_version").fetchall()
+    versions = con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
     con.close()
-    assert versions == [(warehouse.schema_version(),)]
+    assert versions == [(v,) for v, _ in warehouse.migrations()]
+    assert versions[-1] == (warehouse.schema_version(),) and warehouse.schema_version() >= 2
     con = warehouse.connect(db)  # again: nothing re-applied
-    assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(len(versions),)]
     con.close()
+
+
+def test_migration_2_gives_existing_spans_their_transaction_time_environment_and_first_db_mark(tmp_path):
+    db = tmp_path / "w.duckdb"
+    raw = duckdb.connect(str(db))
+    (version, sql), *_ = warehouse.migrations()
+    assert version == 1
+    raw.execute(sql)
+    raw.execute("INSERT INTO schema_version VALUES (1, now())")
+    t1, t2 = datetime(2026, 10, 3, 9, 0, tzinfo=UTC), datetime(2026, 10, 4, 9, 0, tzinfo=UTC)
+    raw.executemany("INSERT INTO sentry_transactions (event_id, ts, environment, source, file_id) "
+                    "VALUES (?, ?, ?, 'event', 1)", [("a" * 32, t1, "production"), ("b" * 32, t2, "preview")])
+    spans = [  # event, key, index, op, description, file, line
+        ("a" * 32, "s1", 1, "db.sql.query", "SELECT 1", 1, 1), ("a" * 32, "s2", 2, "db.sql.query", "SELECT 1", 1, 1),
+        ("a" * 32, "s3", 3, "db", None, 1, 1), ("a" * 32, "s4", 4, "db.redis", None, 1, 1),
+        ("a" * 32, "s5", 5, "http.client", "SELECT 1", 1, 1),
+        ("a" * 32, "s0", 9, "db", "SELECT 1", 0, 7),  # an earlier file's span of the same transaction
+        ("b" * 32, "s1", 1, "db", "SELECT 1", 1, 2),
+    ]
+    raw.executemany("INSERT INTO sentry_spans (event_id, span_key, span_index, op, description, file_id, line) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
+    raw.close()
+    con = warehouse.connect(db)
+    got = {(e[0], k): rest for e, k, *rest in con.execute(
+        "SELECT event_id, span_key, tx_ts, tx_environment, db_first FROM sentry_spans").fetchall()}
+    con.close()
+    assert got == {
+        ("a", "s0"): [t1, "production", True],  # first by (file, line, item, index)
+        ("a", "s1"): [t1, "production", False], ("a", "s2"): [t1, "production", False],
+        ("a", "s3"): [t1, "production", True], ("a", "s4"): [t1, "production", False],  # NULL = one description
+        ("a", "s5"): [t1, "production", None],  # not a DB span
+        ("b", "s1"): [t2, "preview", True],
+    }
 
 
 def test_a_warehouse_from_a_newer_version_is_refused(tmp_path):

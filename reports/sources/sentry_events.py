@@ -257,7 +257,7 @@ def load(ctx: LoadContext) -> LoadCounts:
         """,
         ["event_id"], params, order="line, item",
     )
-    _load_spans(ctx)
+    _load_spans(ctx, new_transactions=loaded)
     last = "json_extract(exc_json, '$[*]')[-1]"
     handled_any = (
         "list_bool_or(list_transform(json_extract(exc_json, '$[*]'), "
@@ -294,7 +294,15 @@ def load(ctx: LoadContext) -> LoadCounts:
     return LoadCounts(records=staged.records, loaded=loaded, duplicates=good - loaded)
 
 
-def _load_spans(ctx: LoadContext) -> None:
+def _load_spans(ctx: LoadContext, new_transactions: int) -> None:
+    """The spans of the file's transactions, each with its stored transaction's time and environment.
+
+    ``db_first`` marks the first DB span per (transaction, description) (migration 0002). It is
+    computed on the batch, ordered as the batch is deduplicated. That is the stored truth when
+    every transaction of the file was new (``new_transactions`` of them) and none repeats in it,
+    the usual case. Otherwise the marks are re-derived over the stored spans of the transactions
+    that were already stored (a payload loaded before, or a Discover row) or repeat in the file.
+    """
     span_time = "coalesce(json_extract(s, '$.{a}'), json_extract(s, '$.{b}'))"
     start = time_expr(span_time.format(a="start_timestamp", b="startTimestamp"))
     end = time_expr(span_time.format(a="timestamp", b="endTimestamp"))
@@ -302,23 +310,59 @@ def _load_spans(ctx: LoadContext) -> None:
         ctx.con,
         "sentry_spans",
         f"""
-        SELECT event_id, coalesce(span_id, '#' || span_index) AS span_key, span_id, span_index,
+        SELECT x.event_id, coalesce(x.span_id, '#' || span_index) AS span_key, x.span_id, span_index,
                json_extract_string(s, '$.parent_span_id') AS parent_span_id,
-               json_extract_string(s, '$.op') AS op, json_extract_string(s, '$.description') AS description,
+               x.op, x.description,
                json_extract_string(s, '$.status') AS status,
                {start} AS start_ts, {end} AS end_ts,
                (epoch_us(end_ts) - epoch_us(start_ts)) / 1000.0 AS duration_ms,
                try_cast(json_extract_string(s, '$.exclusive_time') AS DOUBLE) AS exclusive_time_ms,
                {extra_json(_SPAN_KNOWN, "s")} AS extra,
-               $file_id AS file_id, line, item
+               tx_ts, tx_environment,
+               CASE WHEN starts_with(x.op, 'db') THEN row_number() OVER (
+                   PARTITION BY x.event_id, starts_with(x.op, 'db'), x.description
+                   ORDER BY x.line, x.item, span_index) = 1 END AS db_first,
+               $file_id AS file_id, x.line, x.item
         FROM (
             SELECT event_id, line, item, s, span_index,
-                   coalesce(json_extract_string(s, '$.span_id'), json_extract_string(s, '$.spanId')) AS span_id
+                   coalesce(json_extract_string(s, '$.span_id'), json_extract_string(s, '$.spanId')) AS span_id,
+                   json_extract_string(s, '$.op') AS op, json_extract_string(s, '$.description') AS description
             FROM (SELECT event_id, line, item, unnest(json_extract(spans_json, '$[*]')) AS s,
                          generate_subscripts(json_extract(spans_json, '$[*]'), 1) AS span_index
                   FROM _ev WHERE etype = 'transaction' AND json_type(spans_json) = 'ARRAY')
             WHERE json_type(s) = 'OBJECT'
-        )
+        ) x
+        -- only these two columns of the transaction: its other columns would shadow the aliases above
+        LEFT JOIN (SELECT event_id, ts AS tx_ts, environment AS tx_environment FROM sentry_transactions) tx
+               ON tx.event_id = x.event_id
         """,
         ["event_id", "span_key"], {"file_id": ctx.file_id}, order="line, item, span_index",
     )
+    in_file = ctx.con.execute("SELECT count(*) FROM _ev WHERE etype = 'transaction'").fetchall()[0][0]
+    if new_transactions == in_file:
+        return
+    ctx.con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _span_fix AS
+        SELECT event_id FROM _ev WHERE etype = 'transaction' GROUP BY event_id HAVING count(*) > 1
+        UNION
+        SELECT event_id FROM sentry_transactions
+        WHERE file_id <> $file_id AND event_id IN (SELECT event_id FROM _ev WHERE etype = 'transaction')
+        """,
+        {"file_id": ctx.file_id},
+    )
+    ctx.con.execute(
+        """
+        UPDATE sentry_spans s SET db_first = f.first
+        FROM (
+            SELECT event_id, span_key,
+                   row_number() OVER (PARTITION BY event_id, description
+                                      ORDER BY file_id, line, item, span_index) = 1 AS first
+            FROM sentry_spans
+            WHERE starts_with(op, 'db') AND event_id IN (SELECT event_id FROM _span_fix)
+        ) f
+        WHERE f.event_id = s.event_id AND f.span_key = s.span_key AND s.db_first IS DISTINCT FROM f.first
+        """
+    )
+    ctx.con.execute("DROP TABLE _span_fix")
+

@@ -7,29 +7,30 @@
 -- grain:   one row per span description (NULL description = one row), largest total first
 -- time:    $start/$end are UTC instants cut in the report time zone by the caller; a span is placed
 --          by its transaction's end time (`timestamp`), as is the maintenance exclusion
--- source:  sentry_spans with op starting 'db', joined to sentry_transactions (any op) for
---          environment and time; maintenance windows excluded
+-- source:  sentry_spans with op starting 'db', placed by their transaction's time and environment
+--          (tx_ts, tx_environment: copied from sentry_transactions at ingest); maintenance
+--          windows excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $limit INTEGER
 -- note:    duration = end - start of the span (else its exclusive time); exclusive time = Sentry's
 --          exclusive_time (else the duration); share_of_db_time is over all DB spans of the scope,
---          not only the top $limit
+--          not only the top $limit; transactions = DB spans marked db_first (the first DB span of
+--          a transaction with that description, set at ingest), i.e. distinct transactions
 WITH spans AS (
-    SELECT sp.description, sp.op, sp.event_id,
-           coalesce(sp.duration_ms, sp.exclusive_time_ms) AS duration_ms,
-           coalesce(sp.exclusive_time_ms, sp.duration_ms) AS exclusive_ms
-    FROM sentry_spans sp
-    JOIN sentry_transactions t ON t.event_id = sp.event_id
-    WHERE starts_with(sp.op, 'db')
-      AND t.ts >= $start AND t.ts < $end
-      AND ($environment::VARCHAR IS NULL OR t.environment = $environment)
-      AND NOT in_windows(t.ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+    SELECT description, op, db_first,
+           coalesce(duration_ms, exclusive_time_ms) AS duration_ms,
+           coalesce(exclusive_time_ms, duration_ms) AS exclusive_ms
+    FROM sentry_spans
+    WHERE starts_with(op, 'db')
+      AND tx_ts >= $start AND tx_ts < $end
+      AND ($environment::VARCHAR IS NULL OR tx_environment = $environment)
+      AND NOT in_windows(tx_ts, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
 ),
 per_query AS (
     SELECT description,
            string_agg(DISTINCT op, ', ' ORDER BY op) AS ops,
            count(*) AS count,
-           count(DISTINCT event_id) AS transactions,
+           count(*) FILTER (WHERE db_first) AS transactions,
            favg(duration_ms) AS mean_ms,
            quantile_cont(duration_ms, [0.50, 0.95]) AS q,  -- one sort for both percentiles
            coalesce(sum(exclusive_ms), 0) AS total_exclusive_ms
