@@ -54,7 +54,10 @@ MEMORY_LIMIT = "2GB"
 def _configure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = true")
-    con.execute("SET enable_progress_bar = false")  # no progress bars on stderr from long statements
+    # no progress bars on stderr from long statements (in Jupyter without ipywidgets DuckDB draws
+    # none and refuses to change the setting)
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     # bounded memory: DuckDB spills large staging tables to its temp directory instead of
     # growing to 80 % of RAM (a 10 M-record file otherwise peaks near 19 GB)
     con.execute("SET memory_limit = ?", [os.environ.get("REPORTS_MEMORY_LIMIT") or MEMORY_LIMIT])

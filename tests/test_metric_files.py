@@ -55,3 +55,75 @@ def test_header_parser_checks_params_against_the_body():
             "-- params: $a INTEGER\nSELECT $a + $b")
     with pytest.raises(MetricError, match=r"declared params \['a'\] differ from those used \['a', 'b'\]"):
         metrics._parse("x", text)
+
+
+# -- remembered results on read-only connections -------------------------------------------
+
+def _requests_params(day: int) -> dict:
+    scope = Scope.of(Config(), periods.Period(datetime(2026, 10, day, tzinfo=UTC), datetime(2026, 10, day + 1, tzinfo=UTC),
+                                              "UTC", "test"))
+    wanted = metrics.load("requests_summary").params
+    return {k: v for k, v in scope.params().items() if k in wanted}
+
+
+def _add_request(con, ts: datetime, status: int) -> None:
+    con.execute("INSERT INTO vercel_requests (request_id, ts, environment, deployment_id, project_id, route, path, "
+                "status_code, crashed, background, file_id) "
+                "VALUES (?, ?, 'production', 'dpl_1', 'prj_1', '/a', '/a', ?, false, false, 1)",
+                [f"r{ts.isoformat()}{status}", ts, status])
+
+
+def test_a_writer_never_remembers_results(con):
+    params = _requests_params(5)
+    assert metrics.run(con, "requests_summary", **params)["requests"][0] == 0
+    _add_request(con, datetime(2026, 10, 5, 1, tzinfo=UTC), 500)
+    again = metrics.run(con, "requests_summary", **params)
+    assert (again["requests"][0], again["errors"][0]) == (1, 1)
+    assert metrics.memo_stats(con) is None
+
+
+def test_a_reader_runs_a_repeated_metric_once_and_hands_out_copies(tmp_path):
+    from reports import warehouse
+
+    db = tmp_path / "w.duckdb"
+    with warehouse.writing(db) as writer:
+        _add_request(writer, datetime(2026, 10, 5, 1, tzinfo=UTC), 500)
+        _add_request(writer, datetime(2026, 10, 6, 1, tzinfo=UTC), 200)
+    reader = warehouse.open_reader(db)
+    try:
+        first = metrics.run(reader, "requests_summary", **_requests_params(5))
+        assert metrics.memo_stats(reader) == (0, 1)
+        first.loc[0, "requests"] = 999  # the caller's copy: the remembered result is untouched
+        second = metrics.run(reader, "requests_summary", **_requests_params(5))
+        assert metrics.memo_stats(reader) == (1, 1)
+        assert (second["requests"][0], second["errors"][0]) == (1, 1)
+        other_day = metrics.run(reader, "requests_summary", **_requests_params(6))  # other parameters: run
+        assert (other_day["requests"][0], other_day["errors"][0]) == (1, 0)
+        other_metric = metrics.run(reader, "requests_status_classes", **_requests_params(5))
+        assert metrics.memo_stats(reader) == (1, 3) and list(other_metric["status_code"]) == [500]
+    finally:
+        reader.close()
+    fresh = warehouse.open_reader(db)  # a new connection starts empty
+    try:
+        metrics.run(fresh, "requests_summary", **_requests_params(5))
+        assert metrics.memo_stats(fresh) == (0, 1)
+    finally:
+        fresh.close()
+
+
+def test_the_memo_keeps_the_most_recent_entries(tmp_path, monkeypatch):
+    from reports import warehouse
+
+    monkeypatch.setattr(metrics, "MEMO_ENTRIES", 2)
+    db = tmp_path / "w.duckdb"
+    with warehouse.writing(db):
+        pass
+    reader = warehouse.open_reader(db)
+    try:
+        for day in (1, 2, 3, 1):  # day 1 was evicted by day 3: run again
+            metrics.run(reader, "requests_summary", **_requests_params(day))
+        assert metrics.memo_stats(reader) == (0, 4)
+        metrics.run(reader, "requests_summary", **_requests_params(3))
+        assert metrics.memo_stats(reader) == (1, 4)
+    finally:
+        reader.close()

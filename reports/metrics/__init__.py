@@ -15,12 +15,21 @@ Every metric of ``METRICS.md`` lives in ``reports/sql/<name>.sql`` and starts wi
 into SQL) and returns a DataFrame:
 
 >>> run(con, "latency_summary", start=p.start, end=p.end, environment="production")  # doctest: +SKIP
+
+On a read-only connection (a reader's snapshot, which nothing can change while it is open) the
+results are remembered per connection: a page or a report that asks for the same metric with the
+same parameters twice (the SLA objectives and the Core Web Vitals tile both need the month's p75,
+the overview's trend repeats this month's objectives) runs the query once. A read-write
+connection never remembers anything.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -98,8 +107,72 @@ def names() -> list[str]:
     return sorted(f.name[:-4] for f in root.iterdir() if f.name.endswith(".sql") and not f.name.startswith("_"))
 
 
+MEMO_ENTRIES = 256  # per connection; the results are small frames
+
+
+@dataclass
+class _Memo:
+    """The remembered results of one read-only connection, least recently used first."""
+
+    results: OrderedDict[tuple[Any, ...], pd.DataFrame] = field(default_factory=OrderedDict)
+    hits: int = 0
+    misses: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_MEMOS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Memo | None] = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def _memo(con: duckdb.DuckDBPyConnection) -> _Memo | None:
+    """The connection's memo, or None when it can write (its data may change between runs)."""
+    with _MEMOS_LOCK:
+        if con in _MEMOS:
+            return _MEMOS[con]
+    read_only = bool(con.execute(
+        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0])
+    memo = _Memo() if read_only else None
+    with _MEMOS_LOCK:
+        return _MEMOS.setdefault(con, memo)
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a bound parameter value (lists and dicts of plain values)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return (type(value).__name__, repr(value))
+
+
+def memo_stats(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    """(hits, misses) of the connection's remembered results; None for a read-write connection."""
+    memo = _memo(con)
+    return None if memo is None else (memo.hits, memo.misses)
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run metric ``name`` with exactly its declared parameters; return a DataFrame."""
+    """Run metric ``name`` with exactly its declared parameters; return a DataFrame (the caller's own copy)."""
+    memo = _memo(con)
+    if memo is None:
+        return _execute(con, name, params)
+    key = (name, _frozen(params))
+    with memo.lock:
+        found = memo.results.get(key)
+        if found is not None:
+            memo.results.move_to_end(key)
+            memo.hits += 1
+            return found.copy()
+    frame = _execute(con, name, params)
+    with memo.lock:
+        memo.misses += 1
+        memo.results[key] = frame.copy()
+        while len(memo.results) > MEMO_ENTRIES:
+            memo.results.popitem(last=False)
+    return frame
+
+
+def _execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
     metric = load(name)
     missing = sorted(set(metric.params) - set(params))
     extra = sorted(set(params) - set(metric.params))
