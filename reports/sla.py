@@ -86,7 +86,7 @@ def objectives(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, A
                          budget_remaining=b.remaining, downtime_s=up["down_s"], monitored_s=up["monitored_s"],
                          incidents=up["incidents"])
         elif oid == "error_rate":
-            req = req or requests.summary(con, scope)
+            req = req or requests.error_rate(con, scope)
             b = budget.compute("error_rate", target, req["errors"] or 0, req["requests"] or 0)
             entry.update(actual=req["error_rate"], source=req["source"], samples=req["requests"],
                          budget_remaining=b.remaining, errors=req["errors"],

@@ -172,6 +172,10 @@ def test_sentry_fallback_when_no_vercel_request_in_the_period(con):
     assert s["error_rate"] == pytest.approx(3 / 8)
     assert s["scaled_requests"] == pytest.approx(6 * 10 + 2 * 2)  # row rate 0.5, else the configured 0.1
     assert (s["api_requests"], s["api_errors"]) == (2, 1)  # 'GET /api/a' is an API route
+    lean = requests.error_rate(con, scope_for(at(0), at(60), sentry_sample_rate=0.1))
+    assert set(lean) == {"source", "requests", "errors", "error_rate", "request_availability",
+                         "scaled_requests", "scaled_errors", "sampled"}
+    assert lean == {k: s[k] for k in lean}
     routed = requests.summary(con, scope_for(at(0), at(60), route="/api/a"))
     assert (routed["requests"], routed["errors"]) == (2, 1)
 
@@ -299,6 +303,8 @@ def test_random_requests_match_the_reference_and_split_periods_add_up(con, data,
     add_requests(con, rows)
     whole = requests.summary(con, scope_for(at(0), at(7 * 86400)))
     assert_matches(whole, reference(rows, at(0), at(7 * 86400)))
+    lean = requests.error_rate(con, scope_for(at(0), at(7 * 86400)))
+    assert lean == {k: whole[k] for k in lean}
     left = requests.summary(con, scope_for(at(0), at(cut)))
     right = requests.summary(con, scope_for(at(cut), at(7 * 86400)))
     for key in ("requests", "errors", "client_errors", "api_requests", "api_errors", "status_5xx"):

@@ -40,6 +40,15 @@ def summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
     return scoped.records(con, "requests_summary", scope)[0]
 
 
+def error_rate(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """The error-rate objective's figures, as :func:`summary` has them, without its breakdowns (faster).
+
+    Keys: ``source, requests, errors, error_rate, request_availability, scaled_requests,
+    scaled_errors, sampled``.
+    """
+    return scoped.records(con, "requests_error_rate", scope)[0]
+
+
 def by_route(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per route: requests, errors, error rate, 4xx, 5xx and share of traffic; most errors first."""
     return scoped.run(con, "requests_by_route", scope)
