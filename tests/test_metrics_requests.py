@@ -313,3 +313,24 @@ def test_random_requests_match_the_reference_and_split_periods_add_up(con, data,
     assert (daily["requests"].sum(), daily["errors"].sum()) == (whole["requests"], whole["errors"])
     routes = requests.by_route(con, scope_for(at(0), at(7 * 86400)))
     assert routes["requests"].sum() == whole["requests"]
+
+
+def test_routes_seen_lists_request_routes_by_traffic_then_latency_only_routes(con):
+    from reports.metrics import latency
+    from tests.test_metrics_latency import add_transactions as add_timed
+
+    add_requests(con, [req(at(i), 200, "/b") for i in range(3)] + [req(at(5), 500, "/a"), req(at(6), 200, None),
+                                                                     req(at(7), 200, "/z", environment="preview")])
+    add_timed(con, [(at(1), 10.0, "GET /c"), (at(2), 20.0, "GET /c"), (at(3), 30.0, "GET /d"),
+                    (at(4), 40.0, None)])
+    add_timed(con, [(at(5), 50.0, "GET /e")], environment="preview")
+    scope = scope_for(at(0), at(60))
+    seen = requests.routes_seen(con, scope)
+    assert seen == ["/b", "/a", "GET /c", "GET /d"]
+    # the same routes as the two per-route metrics it stands in for
+    both = set(requests.by_route(con, scope)["route"].dropna()) | set(latency.by_route(con, scope)["route"].dropna())
+    assert set(seen) == both
+    # a maintenance window hides its requests, as everywhere
+    hidden = scope_for(at(0), at(60), maintenance=[{"start": at(5).isoformat(), "end": at(6).isoformat()}])
+    assert requests.routes_seen(con, hidden) == ["/b", "GET /c", "GET /d"]
+    assert requests.routes_seen(con, scope_for(at(100), at(200))) == []

@@ -49,6 +49,11 @@ def error_rate(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
     return scoped.records(con, "requests_error_rate", scope)[0]
 
 
+def routes_seen(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
+    """Route names with requests or latency samples in the scope, most requests first (for pickers)."""
+    return [str(r) for r in scoped.run(con, "routes_seen", scope)["route"]]
+
+
 def by_route(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per route: requests, errors, error rate, 4xx, 5xx and share of traffic; most errors first."""
     return scoped.run(con, "requests_by_route", scope)

@@ -164,15 +164,6 @@ def _environments(con: Any, scope: Scope) -> list[str]:
     return [str(e) for e in stats["environment"].dropna()]
 
 
-def _routes(con: Any, scope: Scope) -> list[str]:
-    """Routes seen in the period (requests and latency), most requests first."""
-    found = list(requests.by_route(con, scope)["route"].dropna().astype(str))
-    for route in latency.by_route(con, scope)["route"].dropna().astype(str):
-        if route not in found:
-            found.append(route)
-    return found
-
-
 READERS: dict[str, Callable[..., Any]] = {
     # SLA
     "sla.objectives": sla.objectives,
@@ -190,7 +181,7 @@ READERS: dict[str, Callable[..., Any]] = {
     "requests.trend": requests.trend,
     "requests.status_classes": requests.status_classes,
     "requests.by_route": requests.by_route,
-    "requests.routes": _routes,
+    "requests.routes": requests.routes_seen,
     "errors.summary": errors.summary,
     "errors.top_issues": errors.top_issues,
     "errors.new_issues": errors.new_issues,
