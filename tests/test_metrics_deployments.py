@@ -334,6 +334,28 @@ def test_a_next_deployment_after_the_period_still_cuts_the_window(con):
     assert frame.loc[0, "after_s"] == 900
 
 
+def test_windows_reaching_outside_the_period_count_samples_there_and_no_further(con):
+    month = periods.month("2026-10", "Asia/Seoul")
+    first, last = month.start + timedelta(minutes=10), month.end - timedelta(minutes=10)
+    add_deployment(con, "first", ready=first)
+    add_deployment(con, "last", ready=last)
+    # inside the windows but outside the month (September / November), and just beyond the windows
+    inside = [first - timedelta(minutes=30), last + timedelta(minutes=30), first - timedelta(seconds=H - 1),
+              last + timedelta(seconds=H - 1)]
+    beyond = [first - timedelta(seconds=H + 1), last + timedelta(seconds=H + 1), month.start - timedelta(hours=3),
+              month.end + timedelta(hours=3)]
+    add_requests(con, inside + beyond)
+    add_transactions(con, inside + beyond, [100.0] * 8)
+    add_lcp(con, inside + beyond, [1000.0] * 8)
+    frame = deployments.impact(con, scope_for())
+    a, b = only(frame, "first"), only(frame, "last")
+    for row in (a, b):
+        assert (row["requests_before"] + row["requests_after"]) == 2
+        assert (row["latency_samples_before"] + row["latency_samples_after"]) == 2
+        assert (row["lcp_samples_before"] + row["lcp_samples_after"]) == 2
+    assert (a["requests_before"], b["requests_after"]) == (2, 2)
+
+
 def test_impact_excludes_maintenance_background_and_counts_crashes(con):
     window = {"start": at(-600).isoformat(), "end": at(0).isoformat(), "reason": "db", "approved_by": "ops"}
     add_deployment(con, "dpl", ready=at(0))
