@@ -16,6 +16,13 @@ into SQL) and returns a DataFrame:
 
 >>> run(con, "latency_summary", start=p.start, end=p.end, environment="production")  # doctest: +SKIP
 
+A metric may name another metric as its ``input`` (header ``-- input: requests_rollup``) and read
+its rows as a relation of that name; it then declares the input's parameters too. :func:`run`
+builds the input into a temporary table first. On a reader the table is kept (a few per
+connection), so the metrics of one page that read the same input share one pass over the data
+(requests_summary, requests_by_route and requests_status_classes all count the same grouped
+requests); on a writer it is built for the one query and dropped.
+
 On a read-only connection (a reader's snapshot, which nothing can change while it is open) the
 results are remembered per connection: a page or a report that asks for the same metric with the
 same parameters twice (the SLA objectives and the Core Web Vitals tile both need the month's p75,
@@ -25,6 +32,7 @@ connection never remembers anything.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import weakref
@@ -54,6 +62,8 @@ class Metric:
     header: dict[str, str]
     params: dict[str, str]  # name -> SQL type
     sql: str
+    inputs: tuple[str, ...] = ()  # metrics read as relations of the same name (header `input:`)
+    used: frozenset[str] = frozenset()  # the params the SQL itself binds (the others feed its inputs)
 
     @property
     def meaning(self) -> str:
@@ -71,7 +81,7 @@ def _parse(name: str, text: str) -> Metric:
         if not line.startswith("--"):
             break
         match = _HEADER.match(line)
-        if match and match.group(1) in REQUIRED_KEYS + ("note",):
+        if match and match.group(1) in REQUIRED_KEYS + ("note", "input"):
             last = match.group(1)
             header[last] = match.group(2).strip()
         elif last is not None:  # a continuation line of the previous key
@@ -83,11 +93,25 @@ def _parse(name: str, text: str) -> Metric:
         raise MetricError(f"reports/sql/{name}.sql: header names {header['name']!r}, expected {name!r}")
     params = {} if header["params"].strip() in ("", "none") else dict(_PARAM.findall(header["params"]))
     used = set(re.findall(r"\$(\w+)", "\n".join(ln for ln in text.splitlines() if not ln.startswith("--"))))
-    if used != set(params):
+    inputs = _inputs(name, header.get("input", ""))
+    provided = set().union(*(load(i).params for i in inputs))  # an input is run with these params
+    if used | provided != set(params):
         raise MetricError(
-            f"reports/sql/{name}.sql: declared params {sorted(params)} differ from those used {sorted(used)}"
+            f"reports/sql/{name}.sql: declared params {sorted(params)} differ from those used "
+            f"{sorted(used | provided)}" + (f" (by the SQL and its inputs {', '.join(inputs)})" if inputs else "")
         )
-    return Metric(name, header, params, text)
+    return Metric(name, header, params, text, inputs, frozenset(used))
+
+
+def _inputs(name: str, value: str) -> tuple[str, ...]:
+    """The metric names at the start of an `input:` header value ('a, b (why ...)')."""
+    names = tuple(n.strip() for n in value.split("(")[0].split(",") if n.strip())
+    for other in names:
+        if other == name or not re.fullmatch(r"[a-z][a-z0-9_]*", other):
+            raise MetricError(f"reports/sql/{name}.sql: input {other!r} is not another metric's name")
+        if load(other).inputs:
+            raise MetricError(f"reports/sql/{name}.sql: input {other} has inputs of its own (one level only)")
+    return names
 
 
 @cache
@@ -108,6 +132,7 @@ def names() -> list[str]:
 
 
 MEMO_ENTRIES = 256  # per connection; the results are small frames
+MEMO_TABLES = 8  # input relations kept per reader connection (temp tables, a few thousand rows each)
 
 
 @dataclass
@@ -117,11 +142,14 @@ class _Memo:
     results: OrderedDict[tuple[Any, ...], pd.DataFrame] = field(default_factory=OrderedDict)
     hits: int = 0
     misses: int = 0
+    tables: OrderedDict[tuple[Any, ...], str] = field(default_factory=OrderedDict)  # input -> temp table
+    built: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _MEMOS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Memo | None] = weakref.WeakKeyDictionary()
 _MEMOS_LOCK = threading.Lock()
+_TABLE_IDS = itertools.count(1)
 
 
 def _memo(con: duckdb.DuckDBPyConnection) -> _Memo | None:
@@ -149,6 +177,12 @@ def memo_stats(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     """(hits, misses) of the connection's remembered results; None for a read-write connection."""
     memo = _memo(con)
     return None if memo is None else (memo.hits, memo.misses)
+
+
+def inputs_built(con: duckdb.DuckDBPyConnection) -> int | None:
+    """How many input relations a reader connection has built (None for a read-write connection)."""
+    memo = _memo(con)
+    return None if memo is None else memo.built
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
@@ -183,16 +217,64 @@ def _execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) 
         if extra:
             parts.append(f"unknown {', '.join('$' + e for e in extra)}")
         raise MetricError(f"metric {name}: {'; '.join(parts)} (it takes {', '.join(metric.params) or 'none'})")
-    body = "\n".join(ln for ln in metric.sql.splitlines() if not ln.startswith("--")).strip().rstrip(";")
+    body = _body(metric)
     try:
+        made = [_input_relation(con, i, {k: params[k] for k in load(i).params}) for i in metric.inputs]
         try:
-            return con.execute(body, params).df()
-        except duckdb.CatalogException:
-            if not install_macros(con):
-                raise
-            return con.execute(body, params).df()
+            return _query(con, body, {k: params[k] for k in metric.used}).df()
+        finally:
+            for view, table in made:
+                if table is not None:  # a writer's input: dropped after use
+                    con.execute(f"DROP VIEW IF EXISTS {view}")
+                    con.execute(f"DROP TABLE IF EXISTS {table}")
     except duckdb.Error as exc:
         raise MetricError(f"metric {name} failed: {str(exc).splitlines()[0]}") from None
+
+
+def _body(metric: Metric) -> str:
+    return "\n".join(ln for ln in metric.sql.splitlines() if not ln.startswith("--")).strip().rstrip(";")
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    """Execute ``sql``, installing the shared macros first if the connection lacks them."""
+    try:
+        return con.execute(sql, params)
+    except duckdb.CatalogException:
+        if not install_macros(con):
+            raise
+        return con.execute(sql, params)
+
+
+def _input_relation(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> tuple[str, str | None]:
+    """Make the relation ``name`` hold metric ``name``'s rows for ``params`` (a temp view on a temp table).
+
+    On a reader the table is built once per parameters and kept (LRU, :data:`MEMO_TABLES`), so the
+    metrics that read the same input share one pass over the data. On a writer it is built for this
+    query only. Returns (the view, the table to drop after the query or None).
+    """
+    memo = _memo(con)
+    key = (name, _frozen(params))
+    table = None
+    if memo is not None:
+        with memo.lock:
+            table = memo.tables.get(key)
+            if table is not None:
+                memo.tables.move_to_end(key)
+    drop = None
+    if table is None:
+        table = f"_input_{name}_{next(_TABLE_IDS)}"  # a metric name (checked on load) and a number
+        _query(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {_body(load(name))}", params)
+        if memo is None:
+            drop = table
+        else:
+            with memo.lock:
+                memo.built += 1
+                memo.tables[key] = table
+                while len(memo.tables) > MEMO_TABLES:
+                    _, old = memo.tables.popitem(last=False)
+                    con.execute(f"DROP TABLE IF EXISTS {old}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {table}")
+    return name, drop
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> bool:

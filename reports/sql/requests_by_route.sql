@@ -11,6 +11,7 @@
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          one source for the whole period (see requests_summary); client_errors = 4xx not counted
 --          as errors; a request without a route forms the NULL route row
@@ -18,16 +19,14 @@ WITH per_route AS (
     SELECT route,
            any_value(source) AS source,
            bool_or(is_api) AS is_api,
-           count(*) AS requests,
-           count(*) FILTER (WHERE is_error) AS errors,
-           count(*) FILTER (WHERE is_client_error) AS client_errors,
-           count(*) FILTER (WHERE status_code BETWEEN 400 AND 499) AS status_4xx,
-           count(*) FILTER (WHERE status_code BETWEEN 500 AND 599) AS status_5xx,
-           count(*) FILTER (WHERE crashed) AS crashed,
-           sum(weight) AS scaled_requests
-    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
+           sum(n)::BIGINT AS requests,
+           coalesce(sum(n) FILTER (WHERE is_error), 0)::BIGINT AS errors,
+           coalesce(sum(n) FILTER (WHERE is_client_error), 0)::BIGINT AS client_errors,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 400 AND 499), 0)::BIGINT AS status_4xx,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 500 AND 599), 0)::BIGINT AS status_5xx,
+           coalesce(sum(n) FILTER (WHERE crashed), 0)::BIGINT AS crashed,
+           sum(n * weight) AS scaled_requests
+    FROM requests_rollup
     GROUP BY route
 )
 SELECT route, requests, errors, errors / requests AS error_rate, client_errors, status_4xx, status_5xx,

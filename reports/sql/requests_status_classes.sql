@@ -12,15 +12,14 @@
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          a crashed request is listed under its proxy status (and counted in `crashed`); errors
 --          are not a status class: see requests_summary
 WITH per_code AS (
-    SELECT status_code, count(*) AS requests, count(*) FILTER (WHERE crashed) AS crashed,
-           sum(weight) AS scaled_requests, any_value(source) AS source
-    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
+    SELECT status_code, sum(n)::BIGINT AS requests, coalesce(sum(n) FILTER (WHERE crashed), 0)::BIGINT AS crashed,
+           sum(n * weight) AS scaled_requests, any_value(source) AS source
+    FROM requests_rollup
     GROUP BY status_code
 ),
 classed AS (

@@ -15,6 +15,7 @@
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          the source is chosen per period and environment before the route filter and the
 --          maintenance exclusion, so all routes of a period share one source; source is NULL when
@@ -25,22 +26,20 @@
 --          carry different sample rates.
 WITH agg AS (
     SELECT any_value(source) AS source,
-           count(*) AS requests,
-           count(*) FILTER (WHERE is_error) AS errors,
-           count(*) FILTER (WHERE is_client_error) AS client_errors,
-           count(*) FILTER (WHERE crashed) AS crashed,
-           count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS status_2xx,
-           count(*) FILTER (WHERE status_code BETWEEN 300 AND 399) AS status_3xx,
-           count(*) FILTER (WHERE status_code BETWEEN 400 AND 499) AS status_4xx,
-           count(*) FILTER (WHERE status_code BETWEEN 500 AND 599) AS status_5xx,
-           coalesce(sum(weight), 0) AS scaled_requests,
-           coalesce(sum(weight) FILTER (WHERE is_error), 0) AS scaled_errors,
+           coalesce(sum(n), 0)::BIGINT AS requests,
+           coalesce(sum(n) FILTER (WHERE is_error), 0)::BIGINT AS errors,
+           coalesce(sum(n) FILTER (WHERE is_client_error), 0)::BIGINT AS client_errors,
+           coalesce(sum(n) FILTER (WHERE crashed), 0)::BIGINT AS crashed,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 200 AND 299), 0)::BIGINT AS status_2xx,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 300 AND 399), 0)::BIGINT AS status_3xx,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 400 AND 499), 0)::BIGINT AS status_4xx,
+           coalesce(sum(n) FILTER (WHERE status_code BETWEEN 500 AND 599), 0)::BIGINT AS status_5xx,
+           coalesce(sum(n * weight), 0) AS scaled_requests,
+           coalesce(sum(n * weight) FILTER (WHERE is_error), 0) AS scaled_errors,
            coalesce(bool_or(weight > 1), false) AS sampled,
-           count(*) FILTER (WHERE is_api) AS api_requests,
-           count(*) FILTER (WHERE is_api AND is_error) AS api_errors
-    FROM requests_samples($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR,
-        $route::VARCHAR, $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix::VARCHAR,
-        $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE, $request_source::VARCHAR)
+           coalesce(sum(n) FILTER (WHERE is_api), 0)::BIGINT AS api_requests,
+           coalesce(sum(n) FILTER (WHERE is_api AND is_error), 0)::BIGINT AS api_errors
+    FROM requests_rollup
 )
 SELECT source, requests, errors,
        CASE WHEN requests > 0 THEN errors / requests END AS error_rate,
