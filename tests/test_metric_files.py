@@ -14,7 +14,8 @@ from reports.metrics.scope import Scope
 
 # values for the parameters that are not part of a Scope
 EXTRA = {"grain": "day", "group_by": "none", "limit": 10, "min_samples": 20, "window_s": 3600.0,
-         "instants": [datetime(2026, 10, 5, tzinfo=UTC)], "source": None}
+         "instants": [datetime(2026, 10, 5, tzinfo=UTC)], "source": None,
+         "uid": None, "uid_ready": None}
 
 
 def test_there_are_metric_files():

@@ -14,7 +14,7 @@ from scipy import stats as sps
 
 from reports import metrics, periods
 from reports.config import parse_config
-from reports.errors import UsageError
+from reports.errors import MetricError, UsageError
 from reports.metrics import deployments
 from reports.metrics.scope import Scope
 
@@ -403,10 +403,43 @@ def test_samples_come_from_one_query_for_all_deployments(con):
     add_deployment(con, "b", ready=at(5 * H))
     add_transactions(con, [at(-10), at(10), at(20), at(5 * H - 5), at(5 * H + 1)], [1.0, 3.0, 2.0, 4.0, 5.0])
     scope = scope_for()
-    frame = metrics.run(con, "deploy_impact_samples", start=scope.period.start, end=scope.period.end,
-                        environment="production", window_s=H, maintenance=[])
+    params = {"start": scope.period.start, "end": scope.period.end, "environment": "production", "window_s": H,
+              "maintenance": []}
+    frame = metrics.run(con, "deploy_impact_samples", **params, uid=None, uid_ready=None)
     got = {r["uid"]: (list(r["before_ms"]), list(r["after_ms"])) for r in frame.to_dict("records")}
     assert got == {"a": ([1.0], [2.0, 3.0]), "b": ([4.0], [5.0])}
+    one = metrics.run(con, "deploy_impact_samples", **params, uid="b", uid_ready=at(5 * H))
+    assert [(r["uid"], list(r["before_ms"]), list(r["after_ms"])) for r in one.to_dict("records")] == [("b", [4.0], [5.0])]
+    with pytest.raises(MetricError, match="uid_ready must be the ready time"):
+        metrics.run(con, "deploy_impact_samples", **params, uid="b", uid_ready=at(0))
+
+
+def test_the_last_production_deployment_alone_equals_its_row_of_the_whole_month(con):
+    add_deployment(con, "a", ready=at(0))
+    add_deployment(con, "b", ready=at(3 * H))
+    add_deployment(con, "c", ready=at(6 * H))
+    add_deployment(con, "c_preview", env=None, ready=at(7 * H))  # not production: not the last
+    # the drain covers a's windows only; Sentry has transactions around c: the month's request source
+    # is the drain (chosen over all windows), so c is judged on zero drain requests, focused or not
+    add_requests(con, spread(-H, 2 * H, 400), [i % 50 == 0 for i in range(400)])
+    add_transactions(con, spread(-H, 7 * H, 300), [100.0 + i % 37 for i in range(300)])
+    add_lcp(con, spread(5 * H, 7 * H, 60), [2000.0 + i for i in range(60)])
+    scope = scope_for()
+    whole = deployments.impact(con, scope)
+    last = deployments.last_production(con, scope)
+    assert last is not None and last["uid"] == "c"
+    expected = {k: (None if (not isinstance(v, list | dict | np.ndarray) and pd.isna(v)) else v)
+                for k, v in only(whole, "c").items()}
+    assert last == expected
+    # no drain request near c, and no fallback to its Sentry transactions (they are its latency samples)
+    assert (last["requests_before"], last["requests_after"]) == (0, 0)
+    assert last["latency_samples_before"] > 0 and last["latency_samples_after"] > 0
+    assert last["lcp_samples_before"] + last["lcp_samples_after"] == 60
+
+
+def test_no_production_deployment_means_no_last_one(con):
+    add_deployment(con, "p", env=None, ready=at(0))
+    assert deployments.last_production(con, scope_for()) is None
 
 
 @settings(max_examples=30, deadline=None)

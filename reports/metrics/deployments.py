@@ -17,7 +17,7 @@ statistical tests on the small per-deployment results, as METRICS.md "Deployment
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -114,16 +114,19 @@ def overall_verdict(error_verdict: str, latency_verdict: str) -> str:
     return OK
 
 
-def impact(con: duckdb.DuckDBPyConnection, scope: Scope, window_s: float = WINDOW_S) -> pd.DataFrame:
+def impact(con: duckdb.DuckDBPyConnection, scope: Scope, window_s: float = WINDOW_S,
+           only: tuple[str, datetime] | None = None) -> pd.DataFrame:
     """Before/after comparison and regression verdicts for each production READY deployment of the period.
 
     One row per deployment: the columns of ``deploy_impact`` plus ``error_p_value``,
     ``latency_p_value``, ``p95_change`` (fraction), ``error_verdict``, ``latency_verdict`` and
     ``verdict``. LCP p75s are NULL on a side with fewer than :data:`MIN_VITAL_SAMPLES` samples.
+    ``only`` = (uid, ready_at) keeps that deployment's row, read from its windows' samples alone.
     """
     window_s = _window(window_s)
-    frame = scopes.run(con, "deploy_impact", scope, window_s=window_s)
-    samples = scopes.run(con, "deploy_impact_samples", scope, window_s=window_s)
+    uid, ready = only if only is not None else (None, None)
+    frame = scopes.run(con, "deploy_impact", scope, window_s=window_s, uid=uid, uid_ready=ready)
+    samples = scopes.run(con, "deploy_impact_samples", scope, window_s=window_s, uid=uid, uid_ready=ready)
     by_uid = {row.uid: (row.before_ms, row.after_ms) for row in samples.itertuples(index=False)}
     empty = np.array([], dtype=float)
     columns: dict[str, list[Any]] = {k: [] for k in
@@ -147,6 +150,17 @@ def impact(con: duckdb.DuckDBPyConnection, scope: Scope, window_s: float = WINDO
         few = out[f"lcp_samples_{side}"] < MIN_VITAL_SAMPLES
         out[f"lcp_p75_{side}_ms"] = out[f"lcp_p75_{side}_ms"].astype(float).where(~few)
     return out
+
+
+def last_production(con: duckdb.DuckDBPyConnection, scope: Scope, window_s: float = WINDOW_S) -> dict[str, Any] | None:
+    """The period's last production deployment as :func:`impact` judges it (its row), or None."""
+    window_s = _window(window_s)
+    last = scopes.run(con, "deploy_last", scope, window_s=window_s)
+    if last.empty:
+        return None
+    frame = impact(con, scope, window_s, only=(str(last["uid"].iloc[0]), last["ready_at"].iloc[0].to_pydatetime()))
+    row = frame.iloc[0].to_dict()
+    return {k: (None if (not isinstance(v, list | dict | np.ndarray) and pd.isna(v)) else v) for k, v in row.items()}
 
 
 def change_failure_rate(con: duckdb.DuckDBPyConnection, scope: Scope, window_s: float = WINDOW_S,

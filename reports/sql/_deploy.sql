@@ -88,8 +88,11 @@ CREATE OR REPLACE TEMP MACRO deploy_by_minute(p_start, p_end, p_env, p_window_s)
 -- deploy_near(ts, ...): a cheap, static prefilter: every window lies in [p_start - W, p_end + W)
 -- (a deployment's ready instant is in the period), so samples outside it (with 1 s to spare) are
 -- never matched; the bounds are constants, so DuckDB skips whole row groups of other months.
-CREATE OR REPLACE TEMP MACRO deploy_near(t, p_start, p_end, p_window_s) AS
-    t >= p_start - to_seconds(p_window_s + 1) AND t < p_end + to_seconds(p_window_s + 1);
+-- p_focus (a deployment's ready instant, else NULL) narrows it to [p_focus - W, p_focus + W): only
+-- that deployment's windows then get their samples (deploy_impact's $uid).
+CREATE OR REPLACE TEMP MACRO deploy_near(t, p_start, p_end, p_window_s, p_focus) AS
+    t >= coalesce(p_focus, p_start) - to_seconds(p_window_s + 1)
+    AND t < coalesce(p_focus, p_end) + to_seconds(p_window_s + 1);
 
 -- The span every window lies in: [first window's start, last window's end) (NULLs without windows).
 CREATE OR REPLACE TEMP MACRO deploy_bounds(p_start, p_end, p_env, p_window_s) AS TABLE
@@ -113,12 +116,13 @@ CREATE OR REPLACE TEMP MACRO deploy_lcp_source(p_start, p_end, p_env, p_window_s
 
 -- In the three sample macros `src` holds the chosen source's rows; it is NOT MATERIALIZED, so each
 -- of the two matching branches reads the base table itself and the branch not taken reads nothing.
-CREATE OR REPLACE TEMP MACRO deploy_requests(p_start, p_end, p_env, p_window_s, p_maint, p_rate, p_sentry_rate) AS TABLE
+CREATE OR REPLACE TEMP MACRO deploy_requests(p_start, p_end, p_env, p_window_s, p_maint, p_rate, p_sentry_rate,
+                                             p_focus) AS TABLE
 WITH src AS NOT MATERIALIZED (
     SELECT ts, coalesce(status_code >= 500, false) OR crashed AS is_error,
            1.0 / coalesce(p_rate, 1.0) AS weight, 'vercel_logs' AS source
     FROM vercel_requests
-    WHERE environment = p_env AND NOT background AND deploy_near(ts, p_start, p_end, p_window_s)
+    WHERE environment = p_env AND NOT background AND deploy_near(ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_request_source(p_start, p_end, p_env, p_window_s) = 'vercel_logs'
     UNION ALL
     SELECT ts,
@@ -128,7 +132,7 @@ WITH src AS NOT MATERIALIZED (
                       ELSE coalesce(p_sentry_rate, 1.0) END,
            'sentry_transactions'
     FROM sentry_transactions
-    WHERE op = 'http.server' AND environment = p_env AND deploy_near(ts, p_start, p_end, p_window_s)
+    WHERE op = 'http.server' AND environment = p_env AND deploy_near(ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_request_source(p_start, p_end, p_env, p_window_s) = 'sentry_transactions'
 )
 SELECT w.k, w.after, x.ts, x.is_error, x.weight, x.source
@@ -140,17 +144,17 @@ SELECT w.k, w.after, x.ts, x.is_error, x.weight, x.source
 FROM src x JOIN deploy_sides(p_start, p_end, p_env, p_window_s) w ON x.ts >= w.ws AND x.ts < w.we
 WHERE NOT deploy_by_minute(p_start, p_end, p_env, p_window_s) AND NOT in_windows(x.ts, p_maint);
 
-CREATE OR REPLACE TEMP MACRO deploy_latency(p_start, p_end, p_env, p_window_s, p_maint) AS TABLE
+CREATE OR REPLACE TEMP MACRO deploy_latency(p_start, p_end, p_env, p_window_s, p_maint, p_focus) AS TABLE
 WITH src AS NOT MATERIALIZED (
     SELECT ts, duration_ms, 'sentry_transactions' AS source
     FROM sentry_transactions
     WHERE op = 'http.server' AND environment = p_env AND duration_ms IS NOT NULL
-      AND deploy_near(ts, p_start, p_end, p_window_s)
+      AND deploy_near(ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_latency_source(p_start, p_end, p_env, p_window_s) = 'sentry_transactions'
     UNION ALL
     SELECT end_ts, duration_ms, 'trace_spans'
     FROM trace_spans
-    WHERE kind = 'SERVER' AND environment = p_env AND deploy_near(end_ts, p_start, p_end, p_window_s)
+    WHERE kind = 'SERVER' AND environment = p_env AND deploy_near(end_ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_latency_source(p_start, p_end, p_env, p_window_s) = 'trace_spans'
 )
 SELECT w.k, w.after, x.ts, x.duration_ms, x.source
@@ -162,17 +166,17 @@ SELECT w.k, w.after, x.ts, x.duration_ms, x.source
 FROM src x JOIN deploy_sides(p_start, p_end, p_env, p_window_s) w ON x.ts >= w.ws AND x.ts < w.we
 WHERE NOT deploy_by_minute(p_start, p_end, p_env, p_window_s) AND NOT in_windows(x.ts, p_maint);
 
-CREATE OR REPLACE TEMP MACRO deploy_lcp(p_start, p_end, p_env, p_window_s, p_maint) AS TABLE
+CREATE OR REPLACE TEMP MACRO deploy_lcp(p_start, p_end, p_env, p_window_s, p_maint, p_focus) AS TABLE
 WITH src AS NOT MATERIALIZED (
     SELECT ts, value, 'speed_insights' AS source
     FROM speed_insights
-    WHERE metric = 'LCP' AND environment = p_env AND deploy_near(ts, p_start, p_end, p_window_s)
+    WHERE metric = 'LCP' AND environment = p_env AND deploy_near(ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_lcp_source(p_start, p_end, p_env, p_window_s) = 'speed_insights'
     UNION ALL
     SELECT ts, lcp, 'sentry_pageloads'
     FROM sentry_transactions
     WHERE op = 'pageload' AND environment = p_env AND lcp IS NOT NULL
-      AND deploy_near(ts, p_start, p_end, p_window_s)
+      AND deploy_near(ts, p_start, p_end, p_window_s, p_focus)
       AND deploy_lcp_source(p_start, p_end, p_env, p_window_s) = 'sentry_pageloads'
 )
 SELECT w.k, w.after, x.ts, x.value, x.source

@@ -15,8 +15,13 @@
 --          for latency; speed_insights (LCP) else sentry_transactions (pageload);
 --          macros in _deploy.sql; maintenance windows excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $window_s DOUBLE,
---          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate DOUBLE, $sentry_sample_rate DOUBLE
--- note:    the before-window is cut by the previous production deployment too, so each window
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate DOUBLE, $sentry_sample_rate DOUBLE,
+--          $uid VARCHAR, $uid_ready TIMESTAMPTZ
+-- note:    $uid (NULL = every deployment) keeps one deployment's row; $uid_ready must then be its
+--          ready time (else an error): only samples within W of it are read, so one deployment
+--          costs a few row groups, and its figures equal its row in the full result (the
+--          sources are still chosen over all the period's windows)
+--          the before-window is cut by the previous production deployment too, so each window
 --          holds one release's traffic; READY deployments that are STAGED (never promoted) are
 --          skipped. Raw counts are the test's sample sizes; est_* are scaled for display
 --          by 1 / sample rate (the drain's $sample_rate; a Sentry event's own rate, else $sentry_sample_rate). The
@@ -29,7 +34,8 @@ req_sides AS (  -- per deployment k and side; k is the deployment's number in re
     SELECT k, after, any_value(source) AS source, count(*) AS n, count(*) FILTER (WHERE is_error) AS errors,
            sum(weight) AS est
     FROM deploy_requests($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE)
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE,
+        CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
     GROUP BY k, after
 ),
 req AS (
@@ -46,7 +52,7 @@ req AS (
 lat_sides AS (
     SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(duration_ms, 0.95) AS p95
     FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
     GROUP BY k, after
 ),
 lat AS (
@@ -61,7 +67,7 @@ lat AS (
 lcp_sides AS (
     SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(value, 0.75) AS p75
     FROM deploy_lcp($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
     GROUP BY k, after
 ),
 lcp AS (
@@ -99,4 +105,8 @@ FROM win w
 LEFT JOIN req r ON r.k = w.k
 LEFT JOIN lat l ON l.k = w.k
 LEFT JOIN lcp v ON v.k = w.k
+WHERE CASE WHEN $uid::VARCHAR IS NULL THEN true
+            WHEN w.uid <> $uid THEN false
+            WHEN w.ready_at = $uid_ready::TIMESTAMPTZ THEN true
+            ELSE error('$uid_ready must be the ready time of deployment $uid') END
 ORDER BY w.ready_at, w.uid

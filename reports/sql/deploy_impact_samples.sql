@@ -10,17 +10,25 @@
 -- source:  sentry_transactions (http.server) else trace_spans (SERVER), via deploy_latency
 --          (_deploy.sql); maintenance windows excluded
 -- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $window_s DOUBLE,
---          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[]
--- note:    one set-based query for every deployment of the period; the tests run in Python
+--          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $uid VARCHAR, $uid_ready TIMESTAMPTZ
+-- note:    $uid (NULL = every deployment) keeps one deployment's row; $uid_ready must then be its
+--          ready time (else an error): only samples within W of it are read, so one deployment
+--          costs a few row groups, and its figures equal its row in the full result (the
+--          sources are still chosen over all the period's windows)
+--          one set-based query for every deployment of the period; the tests run in Python
 WITH per_k AS (  -- k: the deployment's number in ready order (deploy_windows)
     SELECT k, any_value(source) AS latency_source,
            coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE NOT after), []::DOUBLE[]) AS before_ms,
            coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE after), []::DOUBLE[]) AS after_ms
     FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[])
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
     GROUP BY k
 )
 SELECT w.uid, p.latency_source, p.before_ms, p.after_ms
 FROM per_k p
 JOIN deploy_windows($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE) w ON w.k = p.k
+WHERE CASE WHEN $uid::VARCHAR IS NULL THEN true
+            WHEN w.uid <> $uid THEN false
+            WHEN w.ready_at = $uid_ready::TIMESTAMPTZ THEN true
+            ELSE error('$uid_ready must be the ready time of deployment $uid') END
 ORDER BY w.uid

@@ -150,15 +150,6 @@ def _trend(con: Any, scope: Scope, months: int = TREND_MONTHS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["month", "id", "actual", "status", "target", "comparison"])
 
 
-def _last_production_deployment(con: Any, scope: Scope) -> dict[str, Any] | None:
-    """The period's last production deployment judged by deploy impact (None when there is none)."""
-    frame = deployments.impact(con, scope)
-    if frame.empty:
-        return None
-    row = frame.sort_values("ready_at").iloc[-1]
-    return {k: (None if (not isinstance(v, list | dict) and pd.isna(v)) else v) for k, v in row.to_dict().items()}
-
-
 def _environments(con: Any, scope: Scope) -> list[str]:
     stats = deployments.stats(con, scope)
     return [str(e) for e in stats["environment"].dropna()]
@@ -206,7 +197,7 @@ READERS: dict[str, Callable[..., Any]] = {
     "deployments.environments": _environments,
     "deployments.timeline": deployments.timeline,
     "deployments.impact": deployments.impact,
-    "deployments.last_production": _last_production_deployment,
+    "deployments.last_production": deployments.last_production,
     "deployments.change_failure_rate": deployments.change_failure_rate,
     "deployments.time_to_restore": deployments.time_to_restore,
     # audit (aggregates, and entries through the permission checks of reports.access)
