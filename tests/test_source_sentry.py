@@ -189,6 +189,16 @@ def test_spans_carry_the_stored_transaction_time_and_environment_and_the_first_d
     assert all(n == distinct for _, n, distinct in marked) and len(marked) == 5
 
 
+def test_a_span_id_repeated_in_a_payload_does_not_lose_the_first_db_mark(con, tmp_path):
+    end = 1791018000.0
+    # the repeated id keeps its first occurrence (Q2), so the Q1 span that stays is Q1's first
+    write_ndjson(tmp_path / "dup.ndjson", [_tx_event("d" * 32, end, "production",
+                                                     [("x", "db", "Q2"), ("x", "db", "Q1"), ("y", "db", "Q1")])])
+    load(con, tmp_path / "dup.ndjson")
+    got = rows(con, "SELECT span_key, description, db_first FROM sentry_spans ORDER BY span_key")
+    assert got == [("x", "Q2", True), ("y", "Q1", True)]
+
+
 # --- events: errors --------------------------------------------------------------------------
 
 def test_error_uses_the_last_exception_and_any_unhandled_mechanism(con):

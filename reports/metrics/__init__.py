@@ -144,7 +144,7 @@ class _Memo:
     misses: int = 0
     tables: OrderedDict[tuple[Any, ...], str] = field(default_factory=OrderedDict)  # input -> temp table
     built: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 _MEMOS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Memo | None] = weakref.WeakKeyDictionary()
@@ -191,19 +191,20 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFram
     if memo is None:
         return _execute(con, name, params)
     key = (name, _frozen(params))
+    # held across the query: pointing an input's view and reading it must not interleave with
+    # another thread's run on the same connection (which DuckDB would serialise anyway)
     with memo.lock:
         found = memo.results.get(key)
         if found is not None:
             memo.results.move_to_end(key)
             memo.hits += 1
             return found.copy()
-    frame = _execute(con, name, params)
-    with memo.lock:
+        frame = _execute(con, name, params)
         memo.misses += 1
         memo.results[key] = frame.copy()
         while len(memo.results) > MEMO_ENTRIES:
             memo.results.popitem(last=False)
-    return frame
+        return frame
 
 
 def _execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -219,8 +220,10 @@ def _execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) 
         raise MetricError(f"metric {name}: {'; '.join(parts)} (it takes {', '.join(metric.params) or 'none'})")
     body = _body(metric)
     try:
-        made = [_input_relation(con, i, {k: params[k] for k in load(i).params}) for i in metric.inputs]
+        made: list[tuple[str, str | None]] = []
         try:
+            for i in metric.inputs:
+                made.append(_input_relation(con, i, {k: params[k] for k in load(i).params}))
             return _query(con, body, {k: params[k] for k in metric.used}).df()
         finally:
             for view, table in made:
@@ -273,7 +276,12 @@ def _input_relation(con: duckdb.DuckDBPyConnection, name: str, params: dict[str,
                 while len(memo.tables) > MEMO_TABLES:
                     _, old = memo.tables.popitem(last=False)
                     con.execute(f"DROP TABLE IF EXISTS {old}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {table}")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {table}")
+    except duckdb.Error:
+        if drop is not None:
+            con.execute(f"DROP TABLE IF EXISTS {drop}")
+        raise
     return name, drop
 
 

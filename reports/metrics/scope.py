@@ -83,6 +83,9 @@ class Scope:
             "request_source": c.objective_source("error_rate"),
             "latency_source": c.objective_source("mean_response_ms"),
             "vitals_source": c.objective_source("lcp_p75_ms", "inp_p75_ms", "cls_p75"),
+            # deploy impact of one deployment ($uid with its ready time); by default every one
+            "uid": None,
+            "uid_ready": None,
         }
 
 

@@ -298,7 +298,8 @@ def _load_spans(ctx: LoadContext, new_transactions: int) -> None:
     """The spans of the file's transactions, each with its stored transaction's time and environment.
 
     ``db_first`` marks the first DB span per (transaction, description) (migration 0002). It is
-    computed on the batch, ordered as the batch is deduplicated. That is the stored truth when
+    computed on the batch after it is deduplicated (a span id repeated in a payload keeps its
+    first occurrence, as insert_new does). That is the stored truth when
     every transaction of the file was new (``new_transactions`` of them) and none repeats in it,
     the usual case. Otherwise the marks are re-derived over the stored spans of the transactions
     that were already stored (a payload loaded before, or a Discover row) or repeat in the file.
@@ -331,6 +332,9 @@ def _load_spans(ctx: LoadContext, new_transactions: int) -> None:
                          generate_subscripts(json_extract(spans_json, '$[*]'), 1) AS span_index
                   FROM _ev WHERE etype = 'transaction' AND json_type(spans_json) = 'ARRAY')
             WHERE json_type(s) = 'OBJECT'
+            -- the spans insert_new keeps (first per key), so that db_first is marked among them
+            QUALIFY row_number() OVER (PARTITION BY event_id, coalesce(span_id, '#' || span_index)
+                                       ORDER BY line, item, span_index) = 1
         ) x
         -- only these two columns of the transaction: its other columns would shadow the aliases above
         LEFT JOIN (SELECT event_id, ts AS tx_ts, environment AS tx_environment FROM sentry_transactions) tx
