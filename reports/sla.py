@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
+from reports import metrics
 from reports.config import Config
 from reports.errors import ConfigError
 from reports.metrics import budget, latency, requests, uptime, vitals
@@ -106,6 +108,23 @@ def objectives(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, A
         entry["status"] = status(entry["actual"], target, comparison)
         out.append({k: _clean(v) for k, v in entry.items()})
     return out
+
+
+def before_any_data(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
+    """Whether ``period`` ends before the first sample of every objective's sources (all no_data)."""
+    first = metrics.run(con, "objective_data_start")["first_sample"].iloc[0]
+    return first is None or pd.isna(first) or period.end <= pd.Timestamp(first).to_pydatetime()
+
+
+def trend_entries(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
+    """``id, target, comparison, actual, status`` of each objective for the scope's period, as
+    :func:`objectives` has them; a period before any data is answered without running a query."""
+    if not before_any_data(con, scope.period):
+        return objectives(con, scope)
+    check_objectives(scope.config)
+    return [{"id": oid, "target": scope.config.objectives[oid].target, "comparison": OBJECTIVES[oid][0],
+             "actual": None, "status": status(None, 0.0, OBJECTIVES[oid][0])}
+            for oid in OBJECTIVES if oid in scope.config.objectives]
 
 
 def summary(con: duckdb.DuckDBPyConnection, config: Config, period: Period) -> dict[str, Any]:

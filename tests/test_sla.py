@@ -212,3 +212,51 @@ def test_cli_sla_json_matches_the_library(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "reports", "--db", str(db), "sla", "--month", "2026-13"],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.strip() == "Error: month must look like 2026-10 (YYYY-MM), got '2026-13'"
+
+
+# -- months before any data: the trends answer them without a query --------------------------
+
+TREND_KEYS = ("id", "target", "comparison", "actual", "status")
+
+
+def _projected(entries: list[dict]) -> list[dict]:
+    return [{k: e[k] for k in TREND_KEYS} for e in entries]
+
+
+def test_months_before_the_first_sample_are_no_data_exactly_as_computed(tmp_path):
+    db = tmp_path / "w.duckdb"
+    start = OCT.start + timedelta(days=2)
+    with warehouse.writing(db) as writer:
+        add_requests(writer, start, 100, 3)
+        add_probes(writer, start, 120, down=range(10, 12))
+        add_transactions(writer, start, [100.0, 200.0, 300.0])
+        writer.execute("INSERT INTO speed_insights (ts, metric, value_raw, value, environment, sample_key, file_id) "
+                       "VALUES (?, 'LCP', 2000, 2000, 'production', 'k', 1)", [start])
+    reader = warehouse.open_reader(db)
+    try:
+        cfg = parse_config({"monitors": {"health": {"interval_s": 60}},
+                            "objectives": {"lcp_p75_ms": {"target": 2500}}})
+        for month in periods.months_back(OCT, 6):
+            scope = Scope.of(cfg, month)
+            computed = _projected(sla.objectives(reader, scope))
+            assert _projected(sla.trend_entries(reader, scope)) == computed, month.label
+            assert sla.before_any_data(reader, month) == (month.label != "2026-10"), month.label
+        october = sla.trend_entries(reader, Scope.of(cfg, OCT))
+        assert {e["id"]: e["status"] for e in october}["error_rate"] == "missed"  # 3 % errors: computed
+        assert all(e["status"] == "no_data" for e in sla.trend_entries(reader, Scope.of(cfg, SEP)))
+        skipped = sla.trend_entries(reader, Scope.of(cfg, SEP))
+        assert [e["id"] for e in skipped] == [e["id"] for e in october] and "lcp_p75_ms" in cfg.objectives
+    finally:
+        reader.close()
+
+
+def test_a_latency_fallback_sample_counts_as_data_and_an_empty_warehouse_has_none():
+    con = warehouse.connect()
+    assert sla.before_any_data(con, OCT)
+    con.execute("INSERT INTO trace_spans (trace_id, span_id, name, kind, start_ts, end_ts, duration_ms, environment, "
+                "file_id) VALUES ('t', 's', '/x', 'SERVER', ?, ?, 5, 'production', 1)",
+                [SEP.end - timedelta(seconds=1), SEP.end - timedelta(seconds=1)])
+    assert not sla.before_any_data(con, SEP)  # its last second holds a span
+    assert sla.before_any_data(con, periods.month("2026-08", "Asia/Seoul"))
+    assert not sla.before_any_data(con, OCT)
+    con.close()

@@ -226,7 +226,7 @@ def _trends(con: duckdb.DuckDBPyConnection, scope: Scope, summary: dict[str, Any
                         "status": sla.status(summary["previous_month"].get(o["id"]), o["target"], o["comparison"])}
                        for o in objectives]
         else:
-            entries = sla.objectives(con, scope.with_period(month))
+            entries = sla.trend_entries(con, scope.with_period(month))
         for o in entries:
             rows.append({"month": month.label, "id": o["id"], "actual": o["actual"], "status": o["status"],
                          "target": o["target"], "comparison": o["comparison"]})

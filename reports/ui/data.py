@@ -144,7 +144,7 @@ def _trend(con: Any, scope: Scope, months: int = TREND_MONTHS) -> pd.DataFrame:
     month = periods.month_of(last_day, scope.period.timezone)
     rows = []
     for period in periods.months_back(month, months):
-        for entry in sla.objectives(con, scope.with_period(period)):
+        for entry in sla.trend_entries(con, scope.with_period(period)):
             rows.append({"month": period.label, "id": entry["id"], "actual": entry["actual"],
                          "status": entry["status"], "target": entry["target"], "comparison": entry["comparison"]})
     return pd.DataFrame(rows, columns=["month", "id", "actual", "status", "target", "comparison"])
