@@ -191,7 +191,9 @@ def test_admin_logs_in_and_every_page_renders(server: str, browser: object, shot
             assert f"/{'' if slug == 'overview' else slug}" in page.url
             assert "month=2026-10" in page.url, "the view stays in the URL across pages"
             screenshot(page, shots / f"admin-{slug}.png")
-        assert page.locator('[data-testid="stFileUploader"]').count() == 1
+        uploader = page.locator('[data-testid="stFileUploader"]')
+        uploader.first.wait_for(timeout=10_000)  # the browser may draw it after the run's marker
+        assert uploader.count() == 1
     assert len(list(shots.glob("admin-*.png"))) == len(PAGES)
 
 
