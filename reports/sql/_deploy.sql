@@ -94,6 +94,19 @@ CREATE OR REPLACE TEMP MACRO deploy_near(t, p_start, p_end, p_window_s, p_focus)
     t >= coalesce(p_focus, p_start) - to_seconds(p_window_s + 1)
     AND t < coalesce(p_focus, p_end) + to_seconds(p_window_s + 1);
 
+-- deploy_focus / deploy_is_focus: a query about one deployment (p_uid with its ready instant
+-- p_uid_ready; p_uid NULL = every deployment). deploy_focus is the p_focus that deploy_near takes;
+-- deploy_is_focus keeps that deployment's row and stops the query when p_uid_ready is not its
+-- ready instant (the samples read would then be the wrong ones).
+CREATE OR REPLACE TEMP MACRO deploy_focus(p_uid, p_uid_ready) AS
+    CASE WHEN p_uid IS NULL THEN NULL ELSE p_uid_ready END;
+
+CREATE OR REPLACE TEMP MACRO deploy_is_focus(uid, ready_at, p_uid, p_uid_ready) AS
+    CASE WHEN p_uid IS NULL THEN true
+         WHEN uid <> p_uid THEN false
+         WHEN ready_at = p_uid_ready THEN true
+         ELSE error('$uid_ready must be the ready time of deployment $uid') END;
+
 -- The span every window lies in: [first window's start, last window's end) (NULLs without windows).
 CREATE OR REPLACE TEMP MACRO deploy_bounds(p_start, p_end, p_env, p_window_s) AS TABLE
 SELECT min(before_start) AS s, max(after_end) AS e FROM deploy_windows(p_start, p_end, p_env, p_window_s);

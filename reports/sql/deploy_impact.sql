@@ -35,7 +35,7 @@ req_sides AS (  -- per deployment k and side; k is the deployment's number in re
            sum(weight) AS est
     FROM deploy_requests($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
         $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $sample_rate::DOUBLE, $sentry_sample_rate::DOUBLE,
-        CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
+        deploy_focus($uid::VARCHAR, $uid_ready::TIMESTAMPTZ))
     GROUP BY k, after
 ),
 req AS (
@@ -52,7 +52,7 @@ req AS (
 lat_sides AS (
     SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(duration_ms, 0.95) AS p95
     FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], deploy_focus($uid::VARCHAR, $uid_ready::TIMESTAMPTZ))
     GROUP BY k, after
 ),
 lat AS (
@@ -67,7 +67,7 @@ lat AS (
 lcp_sides AS (
     SELECT k, after, any_value(source) AS source, count(*) AS n, quantile_cont(value, 0.75) AS p75
     FROM deploy_lcp($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], deploy_focus($uid::VARCHAR, $uid_ready::TIMESTAMPTZ))
     GROUP BY k, after
 ),
 lcp AS (
@@ -105,8 +105,5 @@ FROM win w
 LEFT JOIN req r ON r.k = w.k
 LEFT JOIN lat l ON l.k = w.k
 LEFT JOIN lcp v ON v.k = w.k
-WHERE CASE WHEN $uid::VARCHAR IS NULL THEN true
-            WHEN w.uid <> $uid THEN false
-            WHEN w.ready_at = $uid_ready::TIMESTAMPTZ THEN true
-            ELSE error('$uid_ready must be the ready time of deployment $uid') END
+WHERE deploy_is_focus(w.uid, w.ready_at, $uid::VARCHAR, $uid_ready::TIMESTAMPTZ)
 ORDER BY w.ready_at, w.uid

@@ -21,14 +21,11 @@ WITH per_k AS (  -- k: the deployment's number in ready order (deploy_windows)
            coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE NOT after), []::DOUBLE[]) AS before_ms,
            coalesce(list(duration_ms ORDER BY duration_ms) FILTER (WHERE after), []::DOUBLE[]) AS after_ms
     FROM deploy_latency($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE,
-        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], CASE WHEN $uid::VARCHAR IS NULL THEN NULL ELSE $uid_ready::TIMESTAMPTZ END)
+        $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], deploy_focus($uid::VARCHAR, $uid_ready::TIMESTAMPTZ))
     GROUP BY k
 )
 SELECT w.uid, p.latency_source, p.before_ms, p.after_ms
 FROM per_k p
 JOIN deploy_windows($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $window_s::DOUBLE) w ON w.k = p.k
-WHERE CASE WHEN $uid::VARCHAR IS NULL THEN true
-            WHEN w.uid <> $uid THEN false
-            WHEN w.ready_at = $uid_ready::TIMESTAMPTZ THEN true
-            ELSE error('$uid_ready must be the ready time of deployment $uid') END
+WHERE deploy_is_focus(w.uid, w.ready_at, $uid::VARCHAR, $uid_ready::TIMESTAMPTZ)
 ORDER BY w.uid
