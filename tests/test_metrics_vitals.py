@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports import periods
+from reports import metrics, periods, warehouse
 from reports.config import parse_config
-from reports.errors import UsageError
+from reports.errors import MetricError, UsageError
 from reports.metrics import vitals
 from reports.metrics.scope import Scope
 
@@ -78,11 +79,12 @@ def by_metric(frame) -> dict[str, dict[str, Any]]:
 
 # --- p75 and ratings ---------------------------------------------------------------------------
 
-def test_p75_rating_and_shares_match_a_python_reference(con):
+@pytest.mark.parametrize("shared", [False, True])
+def test_p75_rating_and_shares_match_a_python_reference(con, shared):
     lcp = [900.0, 2400.0, 2500.0, 2600.0, 3900.0, 4000.0, 4100.0, 7000.0, 1200.0, 1800.0, 2000.0]
     cls = [0.0, 0.05, 0.1, 0.1, 0.11, 0.3]
     add_si(con, [(at(i), "LCP", v) for i, v in enumerate(lcp)] + [(at(i), "CLS", v) for i, v in enumerate(cls)])
-    rows = by_metric(vitals.p75(con, scope_for()))
+    rows = by_metric(vitals.p75(con, scope_for(), shared=shared))
     assert list(rows) == ["LCP", "INP", "CLS", "FCP", "TTFB", "FID"]
     for metric, values in (("LCP", lcp), ("CLS", cls)):
         row = rows[metric]
@@ -111,26 +113,28 @@ def test_thresholds_are_inclusive_upper_bounds(con, metric, value, expected):
     assert vitals.rate(metric, value) == expected
 
 
-def test_no_samples_is_no_data_not_good(con):
-    rows = by_metric(vitals.p75(con, scope_for()))
+@pytest.mark.parametrize("shared", [False, True])
+def test_no_samples_is_no_data_not_good(con, shared):
+    rows = by_metric(vitals.p75(con, scope_for(), shared=shared))
     assert all(r["samples"] == 0 and r["p75"] is None and r["rating"] == "no_data" for r in rows.values())
     assert all(r["source"] is None for r in rows.values())
-    assert vitals.cwv_status(con, scope_for())["status"] == "no_data"
+    assert vitals.cwv_status(con, scope_for(), shared=shared)["status"] == "no_data"
     assert vitals.daily(con, scope_for()).empty
     assert vitals.worst_pages(con, scope_for(), min_samples=1).empty
     assert vitals.p75(con, scope_for(), by="device").empty
 
 
-def test_month_boundary_in_seoul(con):
+@pytest.mark.parametrize("shared", [False, True])
+def test_month_boundary_in_seoul(con, shared):
     # 2026-10-31T15:30Z is 2026-11-01 00:30 in Seoul: November, not October
     add_si(con, [(datetime(2026, 10, 31, 14, 59, 59, tzinfo=UTC), "LCP", 1000.0),
                  (datetime(2026, 10, 31, 15, 30, tzinfo=UTC), "LCP", 9000.0),
                  (datetime(2026, 9, 30, 15, 0, tzinfo=UTC), "LCP", 2000.0)])
     oct_ = periods.month("2026-10", "Asia/Seoul")
     nov = periods.month("2026-11", "Asia/Seoul")
-    assert by_metric(vitals.p75(con, scope_for(oct_.start, oct_.end)))["LCP"]["p75"] == pytest.approx(
+    assert by_metric(vitals.p75(con, scope_for(oct_.start, oct_.end), shared=shared))["LCP"]["p75"] == pytest.approx(
         p75_ref([1000.0, 2000.0]))
-    nov_row = by_metric(vitals.p75(con, scope_for(nov.start, nov.end)))["LCP"]
+    nov_row = by_metric(vitals.p75(con, scope_for(nov.start, nov.end), shared=shared))["LCP"]
     assert (nov_row["samples"], nov_row["p75"]) == (1, 9000.0)
 
 
@@ -155,21 +159,23 @@ def test_daily_p75_per_local_day_across_a_dst_change(con):
     assert period["p75"] != pytest.approx((got[("2026-11-01", "INP")][1] + got[("2026-11-02", "INP")][1]) / 2)
 
 
-def test_maintenance_windows_exclude_samples(con):
+@pytest.mark.parametrize("shared", [False, True])
+def test_maintenance_windows_exclude_samples(con, shared):
     add_si(con, [(at(0), "LCP", 1000.0), (at(10), "LCP", 8000.0), (at(19.99), "LCP", 9000.0), (at(20), "LCP", 2000.0)])
     window = [{"start": at(10).isoformat(), "end": at(20).isoformat()}]
-    row = by_metric(vitals.p75(con, scope_for(maintenance=window)))["LCP"]
+    row = by_metric(vitals.p75(con, scope_for(maintenance=window), shared=shared))["LCP"]
     assert (row["samples"], row["p75"]) == (2, pytest.approx(p75_ref([1000.0, 2000.0])))
     assert vitals.daily(con, scope_for(maintenance=window)).samples.tolist() == [2]
 
 
-def test_environment_filter_and_source_choice(con):
+@pytest.mark.parametrize("shared", [False, True])
+def test_environment_filter_and_source_choice(con, shared):
     add_si(con, [(at(0), "LCP", 5000.0, "mobile", "/a", "preview")])
     add_pageload(con, at(1), lcp=1000.0, cls=0.01, inp=50.0)
     add_pageload(con, at(2), lcp=3000.0, cls=0.2, inp=150.0, sample_rate=0.25)
     add_pageload(con, at(3), lcp=99999.0, env="preview")
     add_pageload(con, at(4), lcp=99999.0, op="navigation")
-    rows = by_metric(vitals.p75(con, scope_for()))
+    rows = by_metric(vitals.p75(con, scope_for(), shared=shared))
     # production has no Speed Insights sample: Sentry pageloads of production only
     assert rows["LCP"]["source"] == "sentry_pageloads"
     assert rows["LCP"]["samples"] == 2 and rows["LCP"]["p75"] == pytest.approx(p75_ref([1000.0, 3000.0]))
@@ -177,7 +183,7 @@ def test_environment_filter_and_source_choice(con):
     assert rows["FID"]["samples"] == 0
     assert bool(rows["LCP"]["sampled"]) is True
     add_si(con, [(at(5), "LCP", 4200.0, "desktop", "/b", "production")])
-    rows = by_metric(vitals.p75(con, scope_for()))
+    rows = by_metric(vitals.p75(con, scope_for(), shared=shared))
     assert (rows["LCP"]["source"], rows["LCP"]["samples"], rows["LCP"]["p75"]) == ("speed_insights", 1, 4200.0)
     assert rows["CLS"]["samples"] == 0  # never mixed with Sentry's CLS
     assert bool(rows["LCP"]["sampled"]) is False
@@ -307,25 +313,90 @@ def test_p75_equals_numpy_linear_on_random_samples(con, values, split):
     for r in groups.itertuples():
         mine = [v for i, v in enumerate(values) if (i < split) == (r.device_type == "mobile")]
         assert r.p75 == pytest.approx(p75_ref(mine), rel=1e-12, abs=1e-9)
+    # the grouped pass the page reads gives the lean pass's rows exactly
+    pd.testing.assert_frame_equal(vitals.p75(con, scope_for(), shared=True), vitals.p75(con, scope_for()))
 
 
-def test_a_pinned_source_wins_over_the_first_available(con):
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_pinned_source_wins_over_the_first_available(con, shared):
     add_si(con, [(at(1), "LCP", 1000.0), (at(2), "LCP", 1200.0)])
     for i, lcp in enumerate([3000.0, 3400.0, 5000.0]):
         add_pageload(con, at(10 + i), lcp=lcp, sample_rate=0.5)
     scope = scope_for()
-    auto = vitals.p75(con, scope).set_index("metric").loc["LCP"]
+    auto = vitals.p75(con, scope, shared=shared).set_index("metric").loc["LCP"]
     assert (auto["source"], auto["samples"], auto["p75"]) == ("speed_insights", 2, p75_ref([1000.0, 1200.0]))
     assert not auto["sampled"]
     pinned_config = parse_config({"report": {"timezone": "Asia/Seoul"},
                                   "objectives": {"lcp_p75_ms": {"target": 2500, "source": "sentry_pageloads"}}})
     pinned = Scope.of(pinned_config, scope.period)
-    row = vitals.p75(con, pinned).set_index("metric").loc["LCP"]
+    row = vitals.p75(con, pinned, shared=shared).set_index("metric").loc["LCP"]
     assert (row["source"], row["samples"], row["p75"]) == ("sentry_pageloads", 3, p75_ref([3000.0, 3400.0, 5000.0]))
     assert row["sampled"]
     assert vitals.daily(con, pinned)["samples"].sum() >= 3
     # pinned to a source without samples: no data, never the other source
     si_config = parse_config({"objectives": {"cls_p75": {"target": 0.1, "source": "speed_insights"}}})
     con.execute("DELETE FROM speed_insights")
-    empty = vitals.p75(con, Scope.of(si_config, scope.period)).set_index("metric").loc["LCP"]
+    empty = vitals.p75(con, Scope.of(si_config, scope.period), shared=shared).set_index("metric").loc["LCP"]
     assert empty["samples"] == 0 and empty["rating"] == "no_data"
+
+
+def test_the_grouped_pass_partitions_the_samples_every_way(con):
+    rng = np.random.default_rng(11)
+    rows = [(OCT[0] + timedelta(hours=float(h)), str(m), float(v), str(d), r)
+            for h, m, v, d, r in zip(rng.uniform(0, 31 * 24, 300), rng.choice(["LCP", "INP", "CLS"], 300),
+                                     rng.uniform(0, 5000, 300), rng.choice(["mobile", "desktop"], 300),
+                                     rng.choice(["/a", "/b", "/c", None], 300), strict=True)]
+    add_si(con, rows)
+    scope = scope_for()
+    params = {k: v for k, v in scope.params().items() if k in metrics.load("vitals_rollup").params}
+    rollup = metrics.run(con, "vitals_rollup", **params)
+    assert set(rollup.grain) == {"none", "device", "route", "day"}
+    totals = rollup.groupby("grain").samples.sum()
+    assert (totals == len(rows)).all()  # each grain splits the same samples
+    for grain, key in (("device", 3), ("route", 4)):
+        for (ord_, group), part in rollup[rollup.grain == grain].groupby(["ord", "device_type" if key == 3 else "route"],
+                                                                         dropna=False):
+            metric = ["LCP", "INP", "CLS"][ord_ - 1]
+            mine = [r[2] for r in rows if r[1] == metric and (r[key] == group or (r[key] is None and pd.isna(group)))]
+            assert part.samples.item() == len(mine) and part.p75.item() == pytest.approx(p75_ref(mine))
+    # each day's p75 is over that Seoul day's samples
+    daily = vitals.daily(con, scope)
+    for r in daily.itertuples():
+        mine = [x[2] for x in rows if x[1] == r.metric and (x[0] + timedelta(hours=9)).date() == r.day.date()]
+        assert r.samples == len(mine) and r.p75 == pytest.approx(p75_ref(mine))
+
+
+def test_worst_pages_ignore_the_route_filter(con):
+    add_si(con, [(at(i), "LCP", float(1000 * (i % 3 + 1)), "mobile", f"/r{i % 3}") for i in range(12)])
+    everything = vitals.worst_pages(con, scope_for(), min_samples=1)
+    assert everything.route.tolist() == ["/r2", "/r1", "/r0"]
+    pd.testing.assert_frame_equal(vitals.worst_pages(con, scope_for(route="/r0"), min_samples=1), everything)
+
+
+def test_a_bad_split_is_refused_even_without_samples(con):
+    params = {k: v for k, v in scope_for().params().items() if k in metrics.load("vitals_p75_by").params}
+    with pytest.raises(MetricError, match="group_by must be none, device or route"):
+        metrics.run(con, "vitals_p75_by", **dict(params, group_by="country"))
+
+
+def test_a_reader_builds_the_grouped_pass_once_for_the_page(tmp_path):
+    db = tmp_path / "w.duckdb"
+    scope = scope_for()
+    with warehouse.writing(db) as writer:
+        add_si(writer, [(at(i), m, float(100 + i), "mobile" if i % 2 else "desktop", f"/r{i % 4}")
+                        for i in range(40) for m in ("LCP", "INP", "CLS")])
+        expected = [vitals.p75(writer, scope, shared=True), vitals.p75(writer, scope, by="device"),
+                    vitals.p75(writer, scope, by="route"), vitals.daily(writer, scope),
+                    vitals.worst_pages(writer, scope, min_samples=1)]
+    reader = warehouse.open_reader(db)
+    try:
+        got = [vitals.p75(reader, scope, shared=True), vitals.p75(reader, scope, by="device"),
+               vitals.p75(reader, scope, by="route"), vitals.daily(reader, scope),
+               vitals.worst_pages(reader, scope, min_samples=1)]
+        assert metrics.inputs_built(reader) == 1
+        for mine, theirs in zip(got, expected, strict=True):
+            pd.testing.assert_frame_equal(mine, theirs)
+        vitals.p75(reader, scope)  # the lean overall pass reads no input
+        assert metrics.inputs_built(reader) == 1
+    finally:
+        reader.close()

@@ -1,7 +1,11 @@
 """Core Web Vitals from field data (Speed Insights, else Sentry pageload measurements).
 
-The SQL files ``vitals_p75``, ``vitals_daily`` and ``vitals_worst_pages`` compute the p75 figures;
-this module adds the Core Web Vitals assessment ("passes" = LCP, INP and CLS all rated good at
+The SQL files ``vitals_p75``, ``vitals_p75_by``, ``vitals_daily`` and ``vitals_worst_pages``
+compute the p75 figures. ``vitals_p75`` is the overall figure in one lean pass (what the SLA
+objectives and the overview's verdict need); the others read ``vitals_rollup``, one grouped pass
+that yields the overall, per-device, per-route and per-day figures together, built once per reader
+connection: a page or report that shows the splits reads its overall figure from there too
+(``shared=True``). Both give the same rows (tested). This module adds the Core Web Vitals assessment ("passes" = LCP, INP and CLS all rated good at
 p75). Lab data (Lighthouse) lives in :mod:`reports.metrics.lighthouse` and is never mixed in.
 
 >>> status = cwv_status(con, scope)  # doctest: +SKIP
@@ -42,11 +46,17 @@ def rate(metric: str, value: float | None) -> str:
     return "good" if value <= good else "needs_improvement" if value <= ni else "poor"
 
 
-def p75(con: duckdb.DuckDBPyConnection, scope: Scope, by: GroupBy | None = None) -> pd.DataFrame:
-    """p75, rating and rating shares per metric, overall or split ``by`` device type or route."""
+def p75(con: duckdb.DuckDBPyConnection, scope: Scope, by: GroupBy | None = None, shared: bool = False) -> pd.DataFrame:
+    """p75, rating and rating shares per metric, overall or split ``by`` device type or route.
+
+    The overall figure comes from its own lean pass unless ``shared``: then from the grouped pass
+    the splits, the daily trend and the worst pages share (cheaper when those are read too).
+    """
     if by not in GROUPS:
         raise UsageError(f"vitals can be split by device or route, not {by!r}")
-    return scopes.run(con, "vitals_p75", scope, group_by=GROUPS[by])
+    if GROUPS[by] == "none" and not shared:
+        return scopes.run(con, "vitals_p75", scope)
+    return scopes.run(con, "vitals_p75_by", scope, group_by=GROUPS[by])
 
 
 def daily(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -58,7 +68,8 @@ def worst_pages(con: duckdb.DuckDBPyConnection, scope: Scope, min_samples: int =
     """The routes with the worst LCP, INP and CLS p75, among routes with at least ``min_samples``."""
     if min_samples < 1 or limit < 1:
         raise UsageError(f"min_samples and limit must be at least 1, got {min_samples} and {limit}")
-    return scopes.run(con, "vitals_worst_pages", scope, min_samples=int(min_samples), limit=int(limit))
+    # every route is ranked whatever the scope's route (a page's route filter does not narrow it)
+    return scopes.run(con, "vitals_worst_pages", scope, route=None, min_samples=int(min_samples), limit=int(limit))
 
 
 def assess(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -98,9 +109,10 @@ def assess(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def cwv_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """Whether the scope passes Core Web Vitals at p75, with the figures and the source used."""
-    frame = p75(con, scope)
+def cwv_status(con: duckdb.DuckDBPyConnection, scope: Scope, shared: bool = False) -> dict[str, Any]:
+    """Whether the scope passes Core Web Vitals at p75, with the figures and the source used
+    (``shared``: the p75 from the grouped pass, as :func:`p75`)."""
+    frame = p75(con, scope, shared=shared)
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     result = assess(records)
     sources = {r["source"] for r in records if r.get("source")}

@@ -2,6 +2,7 @@
 --
 -- vitals_thresholds(): Google's rating thresholds per metric (good <= good_max, needs
 --   improvement <= ni_max, else poor), with a display order.
+-- vitals_rating(v, good_max, ni_max): the rating of a p75 by those thresholds ('no_data' for NULL).
 -- vitals_choice(...): one row: the source of the period and environment, chosen once per period
 --   (Speed Insights when it holds any sample, else Sentry pageload measurements when a pageload
 --   carries any, else NULL), and whether the Sentry pageloads were sampled (rate carried by the
@@ -21,6 +22,10 @@ CREATE OR REPLACE TEMP MACRO vitals_thresholds() AS TABLE
 SELECT metric, ord, CAST(good_max AS DOUBLE) AS good_max, CAST(ni_max AS DOUBLE) AS ni_max
 FROM (VALUES ('LCP', 1, 2500, 4000), ('INP', 2, 200, 500), ('CLS', 3, 0.1, 0.25),
              ('FCP', 4, 1800, 3000), ('TTFB', 5, 800, 1800), ('FID', 6, 100, 300)) AS t(metric, ord, good_max, ni_max);
+
+CREATE OR REPLACE TEMP MACRO vitals_rating(v, good_max, ni_max) AS
+CASE WHEN v IS NULL THEN 'no_data' WHEN v <= good_max THEN 'good' WHEN v <= ni_max THEN 'needs_improvement'
+     ELSE 'poor' END;
 
 CREATE OR REPLACE TEMP MACRO vitals_choice(p_start, p_end, p_environment, p_sentry_rate, p_source) AS TABLE
 SELECT source, coalesce(source = 'sentry_pageloads', false) AND pl_sampled AS sampled

@@ -76,7 +76,7 @@ def export_tables(ctx: Context, period: periods.Period) -> dict[str, pd.DataFram
         "latency_daily": read("latency.daily"),
         "latency_routes": read("latency.by_route"),
         "db_queries": read("latency.db_spans", limit=20),
-        "vitals_p75": read("vitals.p75"),
+        "vitals_p75": read("vitals.p75", shared=True),
         "vitals_by_device": read("vitals.p75", by="device"),
         "vitals_by_route": read("vitals.p75", by="route"),
         "vitals_worst_pages": read("vitals.worst_pages", min_samples=20, limit=10),

@@ -34,8 +34,9 @@ def verdict(ctx: Context, result: dict[str, Any], label: str) -> None:
 
 
 def field_tab(ctx: Context) -> None:
-    overall = ctx.read("vitals.cwv_status")
-    frame = ctx.read("vitals.p75")
+    # shared: the overall figures come from the one grouped pass the splits and the trend read
+    overall = ctx.read("vitals.cwv_status", shared=True)
+    frame = ctx.read("vitals.p75", shared=True)
     if frame.empty or frame["samples"].sum() == 0:
         layout.empty(ctx, "empty_vitals", "hint_vitals")
         return
