@@ -11,13 +11,15 @@ the PDF and the notebooks show the same numbers. Numbers are unrounded; rounding
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
-from reports import metrics
+from reports import metrics, periods
 from reports.config import Config
 from reports.errors import ConfigError
 from reports.metrics import budget, latency, requests, uptime, vitals
@@ -125,6 +127,29 @@ def trend_entries(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str
     return [{"id": oid, "target": scope.config.objectives[oid].target, "comparison": OBJECTIVES[oid][0],
              "actual": None, "status": status(None, 0.0, OBJECTIVES[oid][0])}
             for oid in OBJECTIVES if oid in scope.config.objectives]
+
+
+TREND_KEYS = ("id", "actual", "status", "target", "comparison")
+
+
+def trend(con: duckdb.DuckDBPyConnection, scope: Scope, months: int,
+          known: Mapping[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """Each objective in the ``months`` calendar months ending with the scope's month (the month
+    of the period's last day), oldest first: one row per month and objective with ``month`` (its
+    label) and ``id, actual, status, target, comparison`` as :func:`trend_entries` has them.
+
+    ``known`` maps a month's label to entries the caller computed already (the PDF has this
+    month's objectives and last month's actuals from the summary); those months run no query.
+    """
+    zone = ZoneInfo(scope.period.timezone)
+    last_day = (scope.period.end - timedelta(microseconds=1)).astimezone(zone).date()
+    rows: list[dict[str, Any]] = []
+    for period in periods.months_back(periods.month_of(last_day, scope.period.timezone), months):
+        entries = (known or {}).get(period.label)
+        if entries is None:
+            entries = trend_entries(con, scope.with_period(period))
+        rows += [{"month": period.label, **{k: e[k] for k in TREND_KEYS}} for e in entries]
+    return rows
 
 
 def summary(con: duckdb.DuckDBPyConnection, config: Config, period: Period) -> dict[str, Any]:

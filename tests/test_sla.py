@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reports import periods, sla, warehouse
+from reports import metrics, periods, sla, warehouse
 from reports.config import Config, parse_config
 from reports.errors import ConfigError
 from reports.metrics import budget, requests
@@ -260,3 +260,32 @@ def test_a_latency_fallback_sample_counts_as_data_and_an_empty_warehouse_has_non
     assert sla.before_any_data(con, periods.month("2026-08", "Asia/Seoul"))
     assert not sla.before_any_data(con, OCT)
     con.close()
+
+
+def test_the_trend_runs_each_month_oldest_first_and_takes_known_months_as_given(tmp_path):
+    db = tmp_path / "w.duckdb"
+    start = OCT.start + timedelta(days=2)
+    with warehouse.writing(db) as writer:
+        add_requests(writer, start, 100, 3)
+        add_requests(writer, SEP.start + timedelta(days=1), 50, 0, prefix="s")
+        add_probes(writer, start, 120, down=range(10, 12))
+    reader = warehouse.open_reader(db)
+    try:
+        cfg = parse_config({"monitors": {"health": {"interval_s": 60}}})
+        # a custom range whose last day is in October: the trend ends with October
+        custom = periods.Period(OCT.start + timedelta(days=3), OCT.start + timedelta(days=15), "Asia/Seoul", "custom")
+        rows = sla.trend(reader, Scope.of(cfg, custom), 3)
+        assert list(dict.fromkeys(r["month"] for r in rows)) == ["2026-08", "2026-09", "2026-10"]
+        for label in ("2026-08", "2026-09", "2026-10"):
+            month = Scope.of(cfg, periods.month(label, "Asia/Seoul"))
+            assert [{k: r[k] for k in TREND_KEYS} for r in rows if r["month"] == label] == _projected(
+                sla.trend_entries(reader, month)), label
+        by_month = {(r["month"], r["id"]): r["actual"] for r in rows}
+        assert by_month[("2026-09", "error_rate")] == 0.0 and by_month[("2026-10", "error_rate")] == pytest.approx(0.03)
+        given = [{"id": "uptime", "actual": 0.5, "status": "missed", "target": 0.995, "comparison": ">=", "x": 1}]
+        before = metrics.memo_stats(reader)
+        assert sla.trend(reader, Scope.of(cfg, OCT), 1, known={"2026-10": given}) == [
+            {"month": "2026-10", "id": "uptime", "actual": 0.5, "status": "missed", "target": 0.995, "comparison": ">="}]
+        assert metrics.memo_stats(reader) == before  # a known month runs no query
+    finally:
+        reader.close()

@@ -212,25 +212,19 @@ def _budgets(con: duckdb.DuckDBPyConnection, scope: Scope, up: dict[str, Any],
 
 
 def _trends(con: duckdb.DuckDBPyConnection, scope: Scope, summary: dict[str, Any]) -> dict[str, Any]:
-    """Each objective in this month and the 6 before it (``sla.objectives`` per month)."""
+    """Each objective in this month and the 6 before it (``sla.objectives`` per month); this month
+    and the previous one come from the summary, which computed them already."""
     period = scope.period
     objectives = summary["objectives"]
-    rows: list[dict[str, Any]] = []
+    previous = summary["previous_month"]
+    known = {
+        period.label: objectives,
+        period.previous_month().label: [
+            {**o, "actual": previous.get(o["id"]), "status": sla.status(previous.get(o["id"]), o["target"], o["comparison"])}
+            for o in objectives],
+    }
     months = periods.months_back(period, TREND_MONTHS)
-    previous = period.previous_month().label
-    for month in months:
-        if month.label == period.label:
-            entries = objectives
-        elif month.label == previous:  # the summary computed it already: only the actuals are kept
-            entries = [{**o, "actual": summary["previous_month"].get(o["id"]),
-                        "status": sla.status(summary["previous_month"].get(o["id"]), o["target"], o["comparison"])}
-                       for o in objectives]
-        else:
-            entries = sla.trend_entries(con, scope.with_period(month))
-        for o in entries:
-            rows.append({"month": month.label, "id": o["id"], "actual": o["actual"], "status": o["status"],
-                         "target": o["target"], "comparison": o["comparison"]})
-    return {"months": [m.label for m in months], "rows": rows}
+    return {"months": [m.label for m in months], "rows": sla.trend(con, scope, TREND_MONTHS, known)}
 
 
 def gather(con: duckdb.DuckDBPyConnection, config: Config, period: Period,

@@ -20,7 +20,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -139,15 +139,7 @@ def _viewer(value: tuple[str, str, bool]) -> access.Viewer:
 
 def _trend(con: Any, scope: Scope, months: int = TREND_MONTHS) -> pd.DataFrame:
     """The objectives of the ``months`` calendar months ending with the scope's month."""
-    zone = ZoneInfo(scope.period.timezone)
-    last_day = (scope.period.end - timedelta(microseconds=1)).astimezone(zone).date()
-    month = periods.month_of(last_day, scope.period.timezone)
-    rows = []
-    for period in periods.months_back(month, months):
-        for entry in sla.trend_entries(con, scope.with_period(period)):
-            rows.append({"month": period.label, "id": entry["id"], "actual": entry["actual"],
-                         "status": entry["status"], "target": entry["target"], "comparison": entry["comparison"]})
-    return pd.DataFrame(rows, columns=["month", "id", "actual", "status", "target", "comparison"])
+    return pd.DataFrame(sla.trend(con, scope, months), columns=["month", *sla.TREND_KEYS])
 
 
 def _environments(con: Any, scope: Scope) -> list[str]:
