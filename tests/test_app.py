@@ -241,6 +241,19 @@ def test_route_filter(app_env: Path) -> None:
     assert f"Route: {routes[0]}" in page.caption[0].value
 
 
+def test_vitals_worst_pages_need_all_routes(app_env: Path) -> None:
+    at = open_page(new_app().run(), "vitals")
+    assert_clean(at)
+    hint = t("worst_pages_need_all_routes", "en")
+    assert hint not in [c.value for c in at.caption]
+    tables = len(at.dataframe)
+    routes = [r for r in at.selectbox(key="f_route").options if r.startswith("/") and not r.startswith("/api/")]
+    at.selectbox(key="f_route").set_value(routes[0]).run()
+    assert_clean(at)
+    assert hint in [c.value for c in at.caption]
+    assert len(at.dataframe) == tables - 1  # the ranking is gone, the p75 table stays
+
+
 def test_language_switch(app_env: Path) -> None:
     at = new_app().run()
     assert at.title[0].value == "Overview"

@@ -65,11 +65,11 @@ def daily(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 
 def worst_pages(con: duckdb.DuckDBPyConnection, scope: Scope, min_samples: int = 20, limit: int = 10) -> pd.DataFrame:
-    """The routes with the worst LCP, INP and CLS p75, among routes with at least ``min_samples``."""
+    """The routes with the worst LCP, INP and CLS p75, among routes with at least ``min_samples``
+    (the scope's routes: a scope with a route ranks that route alone)."""
     if min_samples < 1 or limit < 1:
         raise UsageError(f"min_samples and limit must be at least 1, got {min_samples} and {limit}")
-    # every route is ranked whatever the scope's route (a page's route filter does not narrow it)
-    return scopes.run(con, "vitals_worst_pages", scope, route=None, min_samples=int(min_samples), limit=int(limit))
+    return scopes.run(con, "vitals_worst_pages", scope, min_samples=int(min_samples), limit=int(limit))
 
 
 def assess(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -14,10 +14,10 @@
 --          $min_samples INTEGER, $limit INTEGER
 -- input:   vitals_rollup (built once per reader connection and parameters, shared with vitals_p75_by
 --          and vitals_daily)
--- note:    pass $route NULL to rank every route (reports.metrics.vitals.worst_pages always does: the
---          ranking ignores a page's route filter); a route keeps that route alone. $vitals_source pins
---          the source (NULL: first available); source chosen once per period as in vitals_p75; samples
---          without a route are left out
+-- note:    $route NULL ranks every route; a route keeps that route alone (the vitals page shows the
+--          table only without a route filter). $vitals_source pins the source (NULL: first
+--          available); source chosen once per period as in vitals_p75; samples without a route are
+--          left out
 WITH ranked AS (
     SELECT r.ord, r.route, r.samples, r.p75,
            row_number() OVER (PARTITION BY r.ord ORDER BY r.p75 DESC, r.samples DESC, r.route) AS rank

@@ -294,6 +294,8 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (ko, en)
     "all_devices": ("전체", "All devices"),
     "worst_pages": ("가장 느린 페이지", "Worst pages"),
     "no_worst_pages": ("샘플이 충분한 페이지가 없습니다.", "No page has enough samples."),
+    "worst_pages_need_all_routes": ("가장 느린 페이지는 모든 경로를 비교합니다. 경로 필터를 해제하면 볼 수 있습니다.",
+                                    "Worst pages compares every route: clear the route filter to see it."),
     "vitals_table": ("지표별 p75와 등급 분포", "p75 and rating shares per metric"),
     "performance_score": ("성능 점수", "Performance score"),
     "assertions": ("LHCI 검사 결과", "LHCI assertion results"),

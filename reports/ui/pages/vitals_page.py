@@ -64,8 +64,11 @@ def field_tab(ctx: Context) -> None:
         routes = ctx.read("vitals.p75", by="route")
         layout.chart(charts.vitals_by_group(routes, metric, "route", ctx.lang, limit=12), key="by-route")
     st.subheader(ctx.t("worst_pages"))
-    worst = ctx.read("vitals.worst_pages", min_samples=20, limit=10)
-    if worst.empty:
+    # a ranking of one route says nothing: with a route filter the table asks to clear it
+    worst = None if ctx.filters.route else ctx.read("vitals.worst_pages", min_samples=20, limit=10)
+    if worst is None:
+        st.caption(ctx.t("worst_pages_need_all_routes"))
+    elif worst.empty:
         st.caption(ctx.t("no_worst_pages"))
     else:
         worst = worst.assign(value=[_value(m, v) for m, v in zip(worst["metric"], worst["p75"], strict=True)],
