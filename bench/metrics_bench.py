@@ -17,6 +17,9 @@ Builds (once, kept in bench/out/) a one-month demo warehouse at --scale (100 ≈
   per-route error rates, hourly trend, mean/p50/p90/p95/p99 overall, per route and per day),
   with and without the time to load the columns into pandas.
 
+The repetitions run in rounds: each round times every figure once, in the order above, so a
+slow phase of the shared machine spreads over all figures instead of landing on one.
+
 Usage: python bench/metrics_bench.py [--scale 100] [--repeat 3] [--detail]
 
 --detail also prints each read's median time (reader, what sets it apart, seconds).
@@ -25,6 +28,7 @@ Usage: python bench/metrics_bench.py [--scale 100] [--repeat 3] [--detail]
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import statistics
@@ -65,20 +69,31 @@ def build(scale: float) -> tuple[Path, str]:
     return db, "2026-10"
 
 
-def timed(db: Path, fn: Callable[[duckdb.DuckDBPyConnection], object], repeat: int) -> tuple[float, float]:
-    """(median, best) seconds of ``fn(con)``, each time on a fresh read-only connection: a reader
-    remembers metric results (reports.metrics.run), so a reused connection would time its memo."""
-    times = []
+def once(db: Path, fn: Callable[[duckdb.DuckDBPyConnection], object]) -> float:
+    """Seconds of ``fn(con)`` on a fresh read-only connection: a reader remembers metric results
+    (reports.metrics.run), so a reused connection would time its memo."""
+    con = warehouse.open_reader(db)
+    try:
+        con.execute("SELECT 1").fetchall()
+        t = time.perf_counter()
+        fn(con)
+        return time.perf_counter() - t
+    finally:
+        con.close()
+
+
+def round_robin(jobs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[Any]]:
+    """Each job's results over ``repeat`` rounds, every round running every job once in order.
+
+    On a shared machine whose speed drifts (slow phases lasting tens of seconds), timing one
+    figure ``repeat`` times in a row lets a slow phase land on that figure alone; round robin
+    spreads it over all of them, so each median is taken over the same moments.
+    """
+    results: dict[str, list[Any]] = {name: [] for name in jobs}
     for _ in range(repeat):
-        con = warehouse.open_reader(db)
-        try:
-            con.execute("SELECT 1").fetchall()
-            t = time.perf_counter()
-            fn(con)
-            times.append(time.perf_counter() - t)
-        finally:
-            con.close()
-    return statistics.median(times), min(times)
+        for name, job in jobs.items():
+            results[name].append(job())
+    return results
 
 
 # -- the reads behind each page, recorded from the real app ----------------------------------------
@@ -233,15 +248,13 @@ def replay(db: Path, reads: list[Read]) -> tuple[float, list[float]]:
     return opened, seconds
 
 
-def time_reads(db: Path, reads: list[Read], repeat: int) -> tuple[float, float, float, list[float]]:
-    """Over ``repeat`` cold replays: (median total incl. opening, best total, median opening, median
-    of each read). The best run shows the cost without the noise of a shared machine."""
-    runs = [replay(db, reads) for _ in range(repeat)]
+def summarize_reads(runs: list[tuple[float, list[float]]]) -> tuple[float, float, float, list[float]]:
+    """Over cold replays (:func:`replay` results): (median total incl. opening, best total, median
+    opening, median of each read). The best run shows the cost without the noise of a shared machine."""
     totals = [opened + sum(seconds) for opened, seconds in runs]
-    total, best = statistics.median(totals), min(totals)
     opened = statistics.median(r[0] for r in runs)
-    each = [statistics.median(r[1][i] for r in runs) for i in range(len(reads))]
-    return total, best, opened, each
+    each = [statistics.median(r[1][i] for r in runs) for i in range(len(runs[0][1]))]
+    return statistics.median(totals), min(totals), opened, each
 
 
 def pandas_version(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[float, float]:
@@ -314,20 +327,29 @@ def main() -> None:
     counts = con.execute("SELECT (SELECT count(*) FROM vercel_requests), (SELECT count(*) FROM sentry_transactions), "
                          "(SELECT count(*) FROM probe_results)").fetchall()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; DuckDB {duckdb.__version__}; "
-          f"{counts[0]:,} requests, {counts[1]:,} transactions, {counts[2]:,} probes; median of {args.repeat}")
+          f"{counts[0]:,} requests, {counts[1]:,} transactions, {counts[2]:,} probes; median of {args.repeat} "
+          "rounds, each round timing every figure once")
     print("| what | median (s) | best (s) |\n|---|---:|---:|")
-    median, best = timed(db, lambda c: sla.summary(c, config, scope.period), args.repeat)
-    print(f"| reports sla (summary + previous month) | {median:.2f} | {best:.2f} |")
-    for name, reads in [("app frame (sidebar filters; once per cold cache)", recording.frame),
-                        *((f"page: {slug}", reads) for slug, reads in recording.pages.items())]:
-        total, best, opened, each = time_reads(db, reads, args.repeat)
+    sections = [("app frame (sidebar filters; once per cold cache)", recording.frame),
+                *((f"page: {slug}", reads) for slug, reads in recording.pages.items())]
+    jobs: dict[str, Callable[[], Any]] = {
+        "sla": lambda: once(db, lambda c: sla.summary(c, config, scope.period)),
+        **{name: functools.partial(replay, db, reads) for name, reads in sections},
+        "ours": lambda: once(db, lambda c: ours_equivalent(c, scope)),
+        "pandas": lambda: pandas_version(con, scope),
+    }
+    results = round_robin(jobs, args.repeat)
+    sla_s = results["sla"]
+    print(f"| reports sla (summary + previous month) | {statistics.median(sla_s):.2f} | {min(sla_s):.2f} |")
+    for name, reads in sections:
+        total, best, opened, each = summarize_reads(results[name])
         print(f"| {name}, {len(reads)} reads | {total:.2f} | {best:.2f} |")
         if args.detail:
             print(f"|   · open the connection | {opened:.2f} | |")
             for read, seconds in zip(reads, each, strict=True):
                 print(f"|   · {read.label(month)} | {seconds:.2f} | |")
-    ours, ours_best = timed(db, lambda c: ours_equivalent(c, scope), args.repeat)
-    runs = [pandas_version(con, scope) for _ in range(args.repeat)]
+    ours, ours_best = statistics.median(results["ours"]), min(results["ours"])
+    runs = results["pandas"]
     load_s = statistics.median(r[0] for r in runs)
     compute_s = statistics.median(r[1] for r in runs)
     print(f"| request + latency figures, DuckDB SQL | {ours:.2f} | {ours_best:.2f} |")
