@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from reports import periods
 from reports.config import parse_config
 from reports.errors import UsageError
 from reports.metrics import requests
+from reports.metrics import scope as scoped
 from reports.metrics.scope import Scope
 
 T0 = datetime(2026, 10, 5, 0, 0, tzinfo=UTC)
@@ -278,6 +280,40 @@ def test_hourly_trend_in_a_half_hour_zone_cuts_local_hours(con):
     assert hit["bucket_start"] == datetime(2026, 10, 5, 3, 30, tzinfo=UTC)
 
 
+def _trend_file(con, scope: Scope, grain: str):
+    """requests_trend itself (requests.trend reads the day grain from the shared grouped pass)."""
+    return scoped.run(con, "requests_trend", scope, grain=grain)
+
+
+def test_the_daily_trend_from_the_shared_pass_equals_the_trend_file(con):
+    ny = "America/New_York"
+    nov = periods.month("2026-11", ny)
+    base = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
+    rows = [req(base + timedelta(minutes=47 * i), [200, 500, 404, 200, -1, 503, None][i % 7], f"/r{i % 3}",
+                crashed=i % 11 == 0, environment="preview" if i % 13 == 0 else "production") for i in range(400)]
+    add_requests(con, rows)
+    window = [{"start": "2026-11-03T10:00:00Z", "end": "2026-11-03T14:00:00Z"}]
+    mid_day = periods.Period(datetime(2026, 11, 4, 17, tzinfo=UTC), datetime(2026, 11, 9, 9, tzinfo=UTC), ny, "x")
+    scopes = [Scope.of(parse_config({"report": {"timezone": ny}}), nov),
+              Scope.of(parse_config({"report": {"timezone": ny}, "maintenance": window,
+                                     "sources": {"vercel_log_sample_rate": 0.25}}), nov, route="/r1"),
+              Scope.of(parse_config({"report": {"timezone": ny}}), mid_day),
+              scope_for(at(0), at(3 * 86400))]  # Seoul, no requests: every day empty
+    for scope in scopes:
+        daily = requests.trend(con, scope, "day")
+        pd.testing.assert_frame_equal(daily, _trend_file(con, scope, "day"))
+    assert requests.trend(con, scopes[0], "day").iloc[0]["bucket_start"] == base  # the 25 h day first
+    assert requests.trend(con, scopes[0], "day")["requests"].sum() == sum(r["environment"] == "production" for r in rows)
+    con.execute("DELETE FROM vercel_requests")  # the Sentry fallback, with its own sample rates
+    add_transactions(con, [(base + timedelta(hours=5 * i), f"GET /t{i % 2}", [200, 500, None][i % 3],
+                            ["ok", "internal_error", "unknown_error"][i % 3], [0.5, None, 0.1][i % 3])
+                           for i in range(100)])
+    for scope in scopes:
+        daily = requests.trend(con, scope, "day")
+        pd.testing.assert_frame_equal(daily, _trend_file(con, scope, "day"))
+    assert set(requests.trend(con, scopes[0], "day")["source"]) == {"sentry_transactions"}
+
+
 def test_trend_rejects_an_unknown_grain(con):
     with pytest.raises(UsageError, match="hour"):
         requests.trend(con, scope_for(at(0), at(60)), "week")  # type: ignore[arg-type]
@@ -320,6 +356,7 @@ def test_random_requests_match_the_reference_and_split_periods_add_up(con, data,
         assert left[key] + right[key] == whole[key], key
     daily = requests.trend(con, scope_for(at(0), at(7 * 86400)), "day")
     assert (daily["requests"].sum(), daily["errors"].sum()) == (whole["requests"], whole["errors"])
+    pd.testing.assert_frame_equal(daily, _trend_file(con, scope_for(at(0), at(7 * 86400)), "day"))
     routes = requests.by_route(con, scope_for(at(0), at(7 * 86400)))
     assert routes["requests"].sum() == whole["requests"]
 

@@ -68,6 +68,8 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: Grain = "day") ->
     """
     if grain not in ("hour", "day"):
         raise UsageError(f"trend grain must be 'hour' or 'day', got {grain!r}")
+    if grain == "day":  # the same rows from the grouped pass the summary, routes and classes share
+        return scoped.run(con, "requests_daily", scope)
     return scoped.run(con, "requests_trend", scope, grain=grain)
 
 

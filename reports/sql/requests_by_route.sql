@@ -8,10 +8,11 @@
 -- time:    $start/$end are UTC instants cut in the report time zone by the caller
 -- source:  vercel_requests, else sentry_transactions (op = 'http.server') when the environment has
 --          no Vercel request in the period (requests_samples in _requests.sql); maintenance excluded
--- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $tz VARCHAR, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
--- input:   requests_rollup (the one grouped pass over the requests; its params are these)
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these; $tz only
+--          cuts its days)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          one source for the whole period (see requests_summary); client_errors = 4xx not counted
 --          as errors; a request without a route forms the NULL route row

@@ -9,10 +9,11 @@
 -- source:  vercel_requests (proxy status), else sentry_transactions (op = 'http.server',
 --          http_status) when the environment has no Vercel request in the period
 --          (requests_samples in _requests.sql); maintenance excluded
--- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $tz VARCHAR, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
--- input:   requests_rollup (the one grouped pass over the requests; its params are these)
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these; $tz only
+--          cuts its days)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          a crashed request is listed under its proxy status (and counted in `crashed`); errors
 --          are not a status class: see requests_summary

@@ -12,10 +12,11 @@
 -- source:  vercel_requests (background revalidations, proxy.statusCode = -1, excluded), else
 --          sentry_transactions (op = 'http.server') when the environment has no Vercel request in
 --          the period (requests_samples in _requests.sql); maintenance windows excluded
--- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $environment VARCHAR, $route VARCHAR,
+-- params:  $start TIMESTAMPTZ, $end TIMESTAMPTZ, $tz VARCHAR, $environment VARCHAR, $route VARCHAR,
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $api_prefix VARCHAR,
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
--- input:   requests_rollup (the one grouped pass over the requests; its params are these)
+-- input:   requests_rollup (the one grouped pass over the requests; its params are these; $tz only
+--          cuts its days)
 -- note:    $request_source pins the source (the error-rate objective's `source`; NULL: first available);
 --          the source is chosen per period and environment before the route filter and the
 --          maintenance exclusion, so all routes of a period share one source; source is NULL when
