@@ -281,7 +281,7 @@ def test_hourly_trend_in_a_half_hour_zone_cuts_local_hours(con):
 
 
 def _trend_file(con, scope: Scope, grain: str):
-    """requests_trend itself (requests.trend reads the day grain from the shared grouped pass)."""
+    """requests_trend itself (requests.trend(shared=True) reads the day grain from the grouped pass)."""
     return scoped.run(con, "requests_trend", scope, grain=grain)
 
 
@@ -300,18 +300,18 @@ def test_the_daily_trend_from_the_shared_pass_equals_the_trend_file(con):
               Scope.of(parse_config({"report": {"timezone": ny}}), mid_day),
               scope_for(at(0), at(3 * 86400))]  # Seoul, no requests: every day empty
     for scope in scopes:
-        daily = requests.trend(con, scope, "day")
+        daily = requests.trend(con, scope, "day", shared=True)
         pd.testing.assert_frame_equal(daily, _trend_file(con, scope, "day"))
-    assert requests.trend(con, scopes[0], "day").iloc[0]["bucket_start"] == base  # the 25 h day first
-    assert requests.trend(con, scopes[0], "day")["requests"].sum() == sum(r["environment"] == "production" for r in rows)
+    assert requests.trend(con, scopes[0], "day", shared=True).iloc[0]["bucket_start"] == base  # the 25 h day first
+    assert requests.trend(con, scopes[0], "day", shared=True)["requests"].sum() == sum(r["environment"] == "production" for r in rows)
     con.execute("DELETE FROM vercel_requests")  # the Sentry fallback, with its own sample rates
     add_transactions(con, [(base + timedelta(hours=5 * i), f"GET /t{i % 2}", [200, 500, None][i % 3],
                             ["ok", "internal_error", "unknown_error"][i % 3], [0.5, None, 0.1][i % 3])
                            for i in range(100)])
     for scope in scopes:
-        daily = requests.trend(con, scope, "day")
+        daily = requests.trend(con, scope, "day", shared=True)
         pd.testing.assert_frame_equal(daily, _trend_file(con, scope, "day"))
-    assert set(requests.trend(con, scopes[0], "day")["source"]) == {"sentry_transactions"}
+    assert set(requests.trend(con, scopes[0], "day", shared=True)["source"]) == {"sentry_transactions"}
 
 
 def test_trend_rejects_an_unknown_grain(con):
@@ -354,7 +354,7 @@ def test_random_requests_match_the_reference_and_split_periods_add_up(con, data,
     right = requests.summary(con, scope_for(at(cut), at(7 * 86400)))
     for key in ("requests", "errors", "client_errors", "api_requests", "api_errors", "status_5xx"):
         assert left[key] + right[key] == whole[key], key
-    daily = requests.trend(con, scope_for(at(0), at(7 * 86400)), "day")
+    daily = requests.trend(con, scope_for(at(0), at(7 * 86400)), "day", shared=True)
     assert (daily["requests"].sum(), daily["errors"].sum()) == (whole["requests"], whole["errors"])
     pd.testing.assert_frame_equal(daily, _trend_file(con, scope_for(at(0), at(7 * 86400)), "day"))
     routes = requests.by_route(con, scope_for(at(0), at(7 * 86400)))

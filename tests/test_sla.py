@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from reports import metrics, periods, sla, warehouse
@@ -189,6 +190,8 @@ def test_burn_down_ends_at_the_month_budget(con):
     assert len(frame) == 31
     assert frame["remaining"].iloc[-1] == pytest.approx(1 - 3 / (0.005 * 2000))
     assert frame["remaining"].iloc[0] == 1.0
+    # from the grouped request pass (the PDF, which reads the summary too): the same days
+    pd.testing.assert_frame_equal(budget.burn_down(con, Scope.of(Config(), OCT), "error_rate", shared=True), frame)
 
 
 def test_cli_sla_json_matches_the_library(tmp_path):

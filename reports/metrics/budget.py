@@ -120,11 +120,13 @@ def evaluate(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> l
     return out
 
 
-def burn_down(con: duckdb.DuckDBPyConnection, scope: Scope, objective: str) -> pd.DataFrame:
+def burn_down(con: duckdb.DuckDBPyConnection, scope: Scope, objective: str, shared: bool = False) -> pd.DataFrame:
     """Budget remaining at the end of each local day of the period (for the burn-down chart).
 
     ``remaining = 1 − cumulative bad / (allowed share × the period's total)``, so the last day
-    equals the period's ``budget_remaining``.
+    equals the period's ``budget_remaining``. ``shared``: the error-rate days come from the
+    grouped request pass (:func:`reports.metrics.requests.trend`), for a caller that reads the
+    request summary too.
     """
     import pandas as pd
 
@@ -133,7 +135,7 @@ def burn_down(con: duckdb.DuckDBPyConnection, scope: Scope, objective: str) -> p
         days = uptime.daily(con, scope)
         frame = pd.DataFrame({"day": days["day"], "bad": days["down_s"].fillna(0), "total": days["monitored_s"].fillna(0)})
     else:
-        days = requests.trend(con, scope, "day")
+        days = requests.trend(con, scope, "day", shared=shared)
         frame = pd.DataFrame({"day": days["day"], "bad": days["errors"].fillna(0), "total": days["requests"].fillna(0)})
     allowed = allowed_share(objective, target) * float(frame["total"].sum())
     frame["cumulative_bad"] = frame["bad"].cumsum()

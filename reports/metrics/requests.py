@@ -59,8 +59,12 @@ def by_route(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return scoped.run(con, "requests_by_route", scope)
 
 
-def trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: Grain = "day") -> pd.DataFrame:
+def trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: Grain = "day", shared: bool = False) -> pd.DataFrame:
     """Requests, errors and error rate per local hour or day (empty buckets included).
+
+    ``shared`` (day grain): the rows come from the grouped pass the summary, the routes and the
+    status classes share (``requests_daily``), cheaper when those are read too; otherwise from
+    the trend's own pass (``requests_trend``). Both give the same rows (tested).
 
     Columns: ``bucket_start`` (UTC instant), ``local_start`` (wall clock in the report zone),
     ``day``, ``requests, errors, error_rate, client_errors, status_4xx, status_5xx,
@@ -68,7 +72,7 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: Grain = "day") ->
     """
     if grain not in ("hour", "day"):
         raise UsageError(f"trend grain must be 'hour' or 'day', got {grain!r}")
-    if grain == "day":  # the same rows from the grouped pass the summary, routes and classes share
+    if grain == "day" and shared:
         return scoped.run(con, "requests_daily", scope)
     return scoped.run(con, "requests_trend", scope, grain=grain)
 

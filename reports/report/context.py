@@ -207,7 +207,7 @@ def _budgets(con: duckdb.DuckDBPyConnection, scope: Scope, up: dict[str, Any],
                     "allowed": b.allowed * scale, "bad": b.bad * scale,
                     "left": (b.allowed - b.bad) * scale if b.consumed is not None else None,
                     "consumed": b.consumed, "remaining": b.remaining,
-                    "burn_down": budget.burn_down(con, scope, oid)})
+                    "burn_down": budget.burn_down(con, scope, oid, shared=True)})
     return out
 
 
@@ -243,7 +243,7 @@ def gather(con: duckdb.DuckDBPyConnection, config: Config, period: Period,
         incidents["monitors"] = incidents["monitors"].map(lambda v: [str(x) for x in v] if v is not None else [])
     monitors = uptime.by_monitor(con, scope)
     req = requests.summary(con, scope)
-    req_trend = requests.trend(con, scope, "day")
+    req_trend = requests.trend(con, scope, "day", shared=True)  # from the summary's grouped pass
     lat = latency.summary(con, scope)
     lat_daily = latency.daily(con, scope)
     routes = latency.by_route(con, scope)

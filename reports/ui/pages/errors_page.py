@@ -95,7 +95,7 @@ def render() -> None:
         summary_metrics(ctx, req, target)
         grain = st.segmented_control(ctx.t("granularity"), ["day", "hour"], key="error_grain", required=True,
                                      default="day", format_func=lambda g: ctx.t(f"grain_{g}"))
-        layout.chart(charts.error_rate_trend(ctx.read("requests.trend", grain=grain), target, ctx.lang,
+        layout.chart(charts.error_rate_trend(ctx.read("requests.trend", grain=grain, shared=True), target, ctx.lang,
                                              grain=str(grain)), key="trend")
         left, right = st.columns([2, 3])
         classes = ctx.read("requests.status_classes")

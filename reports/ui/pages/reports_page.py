@@ -70,7 +70,7 @@ def export_tables(ctx: Context, period: periods.Period) -> dict[str, pd.DataFram
         "incidents": read("uptime.incidents"),
         "uptime_daily": read("uptime.daily"),
         "uptime_by_monitor": read("uptime.by_monitor"),
-        "requests_daily": read("requests.trend", grain="day"),
+        "requests_daily": read("requests.trend", grain="day", shared=True),
         "status_codes": read("requests.status_classes"),
         "routes_errors": read("requests.by_route"),
         "latency_daily": read("latency.daily"),
