@@ -353,6 +353,13 @@ def test_the_grouped_pass_partitions_the_samples_every_way(con):
     assert set(rollup.grain) == {"none", "device", "route", "day"}
     totals = rollup.groupby("grain").samples.sum()
     assert (totals == len(rows)).all()  # each grain splits the same samples
+    for r in rollup[rollup.grain == "none"].itertuples():
+        metric = ["LCP", "INP", "CLS"][r.ord - 1]
+        mine = [x[2] for x in rows if x[1] == metric]
+        good, ni = LIMITS[metric]
+        assert (r.samples, r.n_good, r.n_good_or_ni) == (len(mine), sum(v <= good for v in mine), sum(v <= ni for v in mine))
+        assert r.p75 == pytest.approx(p75_ref(mine))
+    assert str(rollup.n_good.dtype) == "int64"
     for grain, key in (("device", 3), ("route", 4)):
         for (ord_, group), part in rollup[rollup.grain == grain].groupby(["ord", "device_type" if key == 3 else "route"],
                                                                          dropna=False):
@@ -376,8 +383,9 @@ def test_worst_pages_rank_the_routes_of_the_scope(con):
 
 def test_a_bad_split_is_refused_even_without_samples(con):
     params = {k: v for k, v in scope_for().params().items() if k in metrics.load("vitals_p75_by").params}
-    with pytest.raises(MetricError, match="group_by must be none, device or route"):
-        metrics.run(con, "vitals_p75_by", **dict(params, group_by="country"))
+    for bad in ("country", None):
+        with pytest.raises(MetricError, match="group_by must be none, device or route"):
+            metrics.run(con, "vitals_p75_by", **dict(params, group_by=bad))
 
 
 def test_a_reader_builds_the_grouped_pass_once_for_the_page(tmp_path):

@@ -132,7 +132,7 @@ def names() -> list[str]:
 
 
 MEMO_ENTRIES = 256  # per connection; the results are small frames
-MEMO_TABLES = 8  # input relations kept per reader connection (temp tables, a few thousand rows each)
+MEMO_TABLES = 8  # input relations kept per reader connection (temp tables, up to ~10 k rows each)
 
 
 @dataclass

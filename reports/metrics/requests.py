@@ -64,7 +64,8 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, grain: Grain = "day", sh
 
     ``shared`` (day grain): the rows come from the grouped pass the summary, the routes and the
     status classes share (``requests_daily``), cheaper when those are read too; otherwise from
-    the trend's own pass (``requests_trend``). Both give the same rows (tested).
+    the trend's own pass (``requests_trend``). Both give the same rows (tested; ``scaled_requests``
+    up to floating-point rounding).
 
     Columns: ``bucket_start`` (UTC instant), ``local_start`` (wall clock in the report zone),
     ``day``, ``requests, errors, error_rate, client_errors, status_4xx, status_5xx,

@@ -5,8 +5,8 @@ compute the p75 figures. ``vitals_p75`` is the overall figure in one lean pass (
 objectives and the overview's verdict need); the others read ``vitals_rollup``, one grouped pass
 that yields the overall, per-device, per-route and per-day figures together, built once per reader
 connection: a page or report that shows the splits reads its overall figure from there too
-(``shared=True``). Both give the same rows (tested). This module adds the Core Web Vitals assessment ("passes" = LCP, INP and CLS all rated good at
-p75). Lab data (Lighthouse) lives in :mod:`reports.metrics.lighthouse` and is never mixed in.
+(``shared=True``). Both give the same rows (tested). This module adds the Core Web Vitals
+assessment ("passes" = LCP, INP and CLS all rated good at p75). Lab data (Lighthouse) lives in :mod:`reports.metrics.lighthouse` and is never mixed in.
 
 >>> status = cwv_status(con, scope)  # doctest: +SKIP
 >>> status["status"], status["inp_substituted_by_fid"]  # doctest: +SKIP

@@ -30,8 +30,8 @@ WITH grouped AS (
     SELECT ord,
            count(*) AS samples,
            quantile_cont(value, 0.75) AS p75,
-           sum(CAST(value <= good_max AS INTEGER)) AS n_good,
-           sum(CAST(value <= ni_max AS INTEGER)) AS n_good_or_ni
+           sum(CAST(value <= good_max AS INTEGER))::BIGINT AS n_good,
+           sum(CAST(value <= ni_max AS INTEGER))::BIGINT AS n_good_or_ni
     FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR,
                      $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $vitals_source::VARCHAR)
     GROUP BY ord

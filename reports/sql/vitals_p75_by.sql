@@ -36,7 +36,7 @@ FROM vitals_thresholds() t
 LEFT JOIN grouped g ON g.ord = t.ord
 CROSS JOIN vitals_choice($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $sentry_sample_rate::DOUBLE,
                          $vitals_source::VARCHAR) c
-WHERE CASE WHEN $group_by NOT IN ('none', 'device', 'route')
+WHERE CASE WHEN $group_by IS NULL OR $group_by NOT IN ('none', 'device', 'route')
                 THEN error('vitals_p75_by: $group_by must be none, device or route')
            ELSE g.ord IS NOT NULL OR $group_by = 'none' END
 ORDER BY t.ord, g.device_type, g.route

@@ -18,15 +18,17 @@
 --          $maintenance STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $vitals_source VARCHAR
 -- note:    metrics that name it as their `input` read it as the relation vitals_rollup;
 --          reports.metrics.run builds it once per reader connection and parameters. GROUPING SETS
---          read the samples once and keep one exact quantile state per set: the four sets cost about
---          0.75 s on 5.1 M samples where the four separate queries cost 1.1 s (bench/RESULTS.md)
-SELECT CASE grouping(k.device_type, k.route, d.day)
-            WHEN 7 THEN 'none' WHEN 3 THEN 'device' WHEN 5 THEN 'route' ELSE 'day' END AS grain,
+--          read the samples once and keep one exact quantile state per set (the vitals page went
+--          from 1.19 s to 0.92 s on 5.1 M samples, bench/RESULTS.md); counts are sums of booleans,
+--          not count(*) FILTER, which cost ~0.25 s more in grouping sets
+SELECT CASE grouping(k.device_type, k.route, d.day)  -- a bit set for each column the set leaves out
+            WHEN 7 THEN 'none' WHEN 3 THEN 'device' WHEN 5 THEN 'route' WHEN 6 THEN 'day'
+            ELSE error('vitals_rollup: unexpected grouping set') END AS grain,
        k.ord, k.device_type, k.route, d.day,
        count(*) AS samples,
        quantile_cont(k.value, 0.75) AS p75,
-       sum(CAST(k.value <= k.good_max AS INTEGER)) AS n_good,
-       sum(CAST(k.value <= k.ni_max AS INTEGER)) AS n_good_or_ni
+       sum(CAST(k.value <= k.good_max AS INTEGER))::BIGINT AS n_good,
+       sum(CAST(k.value <= k.ni_max AS INTEGER))::BIGINT AS n_good_or_ni
 FROM vitals_kept($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $environment::VARCHAR, $route::VARCHAR,
                  $maintenance::STRUCT(s TIMESTAMPTZ, e TIMESTAMPTZ)[], $vitals_source::VARCHAR) k
 -- the local day of each sample's UTC minute: no time-zone conversion per sample
