@@ -298,7 +298,10 @@ def test_the_daily_trend_from_the_shared_pass_equals_the_trend_file(con):
               Scope.of(parse_config({"report": {"timezone": ny}, "maintenance": window,
                                      "sources": {"vercel_log_sample_rate": 0.25}}), nov, route="/r1"),
               Scope.of(parse_config({"report": {"timezone": ny}}), mid_day),
-              scope_for(at(0), at(3 * 86400))]  # Seoul, no requests: every day empty
+              scope_for(at(0), at(3 * 86400)),  # Seoul, no requests: every day empty
+              # local midnights at :30 and :45 past the UTC hour
+              Scope.of(parse_config({"report": {"timezone": "Asia/Kolkata"}}), periods.month("2026-11", "Asia/Kolkata")),
+              Scope.of(parse_config({"report": {"timezone": "Asia/Kathmandu"}}), mid_day)]
     for scope in scopes:
         daily = requests.trend(con, scope, "day", shared=True)
         pd.testing.assert_frame_equal(daily, _trend_file(con, scope, "day"))
