@@ -51,11 +51,15 @@ class Period:
         first = self.start.astimezone(ZoneInfo(self.timezone)).date().replace(day=1)
         return month_of(first - timedelta(days=1), self.timezone)
 
+    @property
+    def last_day(self) -> date:
+        """The local calendar day of the period's last instant."""
+        return (self.end - timedelta(microseconds=1)).astimezone(ZoneInfo(self.timezone)).date()
+
     def days(self) -> list[date]:
         """The local calendar days the period touches."""
-        zone = ZoneInfo(self.timezone)
-        day = self.start.astimezone(zone).date()
-        last = (self.end - timedelta(microseconds=1)).astimezone(zone).date()
+        day = self.start.astimezone(ZoneInfo(self.timezone)).date()
+        last = self.last_day
         out = []
         while day <= last:
             out.append(day)

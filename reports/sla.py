@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -141,10 +140,8 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, months: int,
     ``known`` maps a month's label to entries the caller computed already (the PDF has this
     month's objectives and last month's actuals from the summary); those months run no query.
     """
-    zone = ZoneInfo(scope.period.timezone)
-    last_day = (scope.period.end - timedelta(microseconds=1)).astimezone(zone).date()
     rows: list[dict[str, Any]] = []
-    for period in periods.months_back(periods.month_of(last_day, scope.period.timezone), months):
+    for period in periods.months_back(periods.month_of(scope.period.last_day, scope.period.timezone), months):
         entries = (known or {}).get(period.label)
         if entries is None:
             entries = trend_entries(con, scope.with_period(period))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pytest
@@ -131,6 +131,9 @@ def test_previous_month_last_complete_month_and_days():
     assert periods.last_complete_month("Asia/Seoul", now).label == "2026-10"
     assert periods.last_complete_month("UTC", now).label == "2026-09"
     assert len(oct_.days()) == 31
+    assert oct_.last_day == date(2026, 10, 31) == oct_.days()[-1]  # the end instant is November's
+    one_instant = periods.Period(oct_.start, oct_.start + timedelta(microseconds=1), "Asia/Seoul", "x")
+    assert one_instant.last_day == date(2026, 10, 1) and one_instant.days() == [date(2026, 10, 1)]
     six = periods.months_back(oct_, 6)
     assert [p.label for p in six] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
 

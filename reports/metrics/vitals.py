@@ -6,7 +6,8 @@ objectives and the overview's verdict need); the others read ``vitals_rollup``, 
 that yields the overall, per-device, per-route and per-day figures together, built once per reader
 connection: a page or report that shows the splits reads its overall figure from there too
 (``shared=True``). Both give the same rows (tested). This module adds the Core Web Vitals
-assessment ("passes" = LCP, INP and CLS all rated good at p75). Lab data (Lighthouse) lives in :mod:`reports.metrics.lighthouse` and is never mixed in.
+assessment ("passes" = LCP, INP and CLS all rated good at p75). Lab data (Lighthouse) lives in
+:mod:`reports.metrics.lighthouse` and is never mixed in.
 
 >>> status = cwv_status(con, scope)  # doctest: +SKIP
 >>> status["status"], status["inp_substituted_by_fid"]  # doctest: +SKIP

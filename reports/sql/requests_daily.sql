@@ -14,9 +14,9 @@
 --          $sample_rate DOUBLE, $sentry_sample_rate DOUBLE, $request_source VARCHAR
 -- input:   requests_rollup (the one grouped pass over the requests, with its local day)
 -- note:    reports.metrics.requests.trend(shared=True) reads it for the day grain; requests_trend
---          (hour and day) counts the rows itself, and a test keeps the two equal (scaled_requests up
---          to floating-point rounding: n * weight summed per group, not weight per row). $request_source pins the
---          source (NULL: first available); one source for the whole period
+--          (hour and day) counts the rows itself, and a test keeps the two equal (scaled_requests
+--          up to floating-point rounding: n * weight summed per group, not weight per row).
+--          $request_source pins the source (NULL: first available); one source for the whole period
 WITH days AS (  -- every local day the period touches, with its first instant
     SELECT DISTINCT day, day_start FROM local_minutes($start::TIMESTAMPTZ, $end::TIMESTAMPTZ, $tz::VARCHAR)
 ),
